@@ -1,0 +1,141 @@
+"""Find the phrases of a page that name corpus pages, and pick one anchor per link target.
+
+Matching is on stemmed, lower-cased whole words inside the page's linkable text only (never
+in code, headings, existing links, URLs, HTML or front matter), so ``Magnesium's`` matches the
+title ``Magnesium`` and ``cramps`` matches the keyword ``cramp``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from . import analysis
+from .documents import Document, Mention
+from .index import MAX_PHRASE_WORDS, LinkIndex
+
+PRIORITY = {"title": 0, "alias": 1, "keyword": 2, "file name": 3, "anchor": 4, "term": 5}
+"""Preferred kinds of anchor phrase, best first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of linkable text."""
+
+    start: int
+    end: int
+    lower: str
+    stem: str
+
+
+def linkable_words(doc: Document) -> list[list[Word]]:
+    """The words of each linkable run of the page, with their offsets."""
+    runs: list[list[Word]] = []
+    for span in doc.linkable:
+        ws = [Word(s, e, w, analysis.stem(w)) for s, e, w in analysis.word_spans(doc.text, span.start, span.end)]
+        if ws:
+            runs.append(ws)
+    return runs
+
+
+def specificity(index: LinkIndex, key: Sequence[str]) -> float:
+    """How specific a phrase is in the corpus, in [0, 1]: its rarest word's IDF, plus a bonus per extra word."""
+    idf = index.transformer.idf_
+    top = math.log(len(index) + 1.0) or 1.0
+    best = 0.0
+    for s in key:
+        j = index.vocab.get(s)
+        v = (float(idf[j]) - 1.0) / top if j is not None else 1.0
+        best = max(best, v)
+    if len(key) >= 2:
+        j = index.vocab.get(" ".join(key[:2]))
+        if j is not None:
+            best = max(best, (float(idf[j]) - 1.0) / top)
+    content = sum(1 for s in key if s not in analysis.STOP_WORDS)
+    return min(1.0, best + 0.15 * max(0, content - 1))
+
+
+def find_mentions(doc: Document, index: LinkIndex, runs: Sequence[Sequence[Word]],
+                  exclude: Iterable[int] = ()) -> dict[int, list[Mention]]:
+    """Every occurrence in linkable text of a corpus page's title, alias, keyword or file name,
+    and of the anchor phrases other pages use to link to it (when the index learned them)."""
+    skip = set(exclude)
+    anchor_table: Mapping[tuple[str, ...], Sequence[tuple[int, int]]] = index.extra.get("anchor_targets", {})
+    spec_cache: dict[tuple[str, ...], float] = {}
+    out: dict[int, list[Mention]] = {}
+    for ws in runs:
+        stems = [w.stem for w in ws]
+        for i in range(len(ws)):
+            for n in range(1, min(MAX_PHRASE_WORDS, len(ws) - i) + 1):
+                key = tuple(stems[i:i + n])
+                hits = index.phrases.get(key)
+                learned = anchor_table.get(key)
+                if not hits and not learned:
+                    continue
+                if not any(analysis.is_content_word(w.lower) for w in ws[i:i + n]):
+                    continue
+                if n > 1 and (ws[i].lower in analysis.STOP_WORDS or ws[i + n - 1].lower in analysis.STOP_WORDS):
+                    if not hits:  # a learned anchor must start and end on a content word
+                        continue
+                spec = spec_cache.get(key)
+                if spec is None:
+                    spec = spec_cache[key] = specificity(index, key)
+                start, end = ws[i].start, ws[i + n - 1].end
+                seen: set[int] = set()
+                for target, source in hits or ():
+                    if target in skip or target in seen:
+                        continue
+                    seen.add(target)
+                    out.setdefault(target, []).append(Mention(target, start, end, key, source, spec))
+                for target, _count in learned or ():
+                    if target in skip or target in seen:
+                        continue
+                    seen.add(target)
+                    out.setdefault(target, []).append(Mention(target, start, end, key, "anchor", spec))
+    return out
+
+
+def term_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], target: int,
+                  terms: Sequence[str]) -> list[Mention]:
+    """Occurrences in linkable text of distinctive terms (stemmed 1-2 word vocabulary terms)."""
+    wanted = {tuple(t.split(" ")): t for t in terms}
+    out: list[Mention] = []
+    for ws in runs:
+        for i in range(len(ws)):
+            for n in (2, 1):
+                if i + n > len(ws):
+                    continue
+                key = tuple(w.stem for w in ws[i:i + n])
+                if key in wanted and all(analysis.is_content_word(w.lower) for w in ws[i:i + n]):
+                    out.append(Mention(target, ws[i].start, ws[i + n - 1].end, key, "term",
+                                       specificity(index, key)))
+    return out
+
+
+def preference(m: Mention) -> tuple[int, int, float, int]:
+    """Sort key: best kind of phrase, then longer, then more specific, then earlier."""
+    return (PRIORITY.get(m.source, 9), -len(m.key), -m.specificity, m.start)
+
+
+def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention]]) -> dict[int, Mention]:
+    """One anchor per target, in the order of ``order`` (best target first).
+
+    Each target takes its most preferred phrase at its first occurrence that overlaps no anchor
+    already taken; a phrase already used for one target is not reused for another.
+    """
+    taken: list[tuple[int, int]] = []
+    used_keys: set[tuple[str, ...]] = set()
+    chosen: dict[int, Mention] = {}
+    for target in order:
+        cands = sorted(mentions.get(target, ()), key=preference)
+        for m in cands:
+            if m.key in used_keys:
+                continue
+            if any(m.start < e and s < m.end for s, e in taken):
+                continue
+            chosen[target] = m
+            taken.append((m.start, m.end))
+            used_keys.add(m.key)
+            break
+    return chosen

@@ -1,0 +1,341 @@
+"""The one orchestrator: build, save, open and refresh models, and suggest for a page.
+
+The CLI and editor integrations call only this module (through ``linkrec/__init__``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import posixpath
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import anchors as anchors_mod
+from . import corpus as corpus_mod
+from . import keywords as keywords_mod
+from . import learn
+from . import rank
+from .documents import Document, Mention
+from .errors import IndexFormatError, IndexNotFoundError, LinkrecError, StaleIndexError
+from .index import LinkIndex
+from .results import Anchor, KeywordSuggestion, LinkSuggestion, PageReport
+from .settings import Settings
+from .store import read_manifest, load_index, save_index
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+Warn = Callable[[str], None]
+
+REBUILD_SHARE = 0.25
+"""Above this share of changed pages a refresh rebuilds the model from scratch."""
+
+
+def _log_warning(message: str) -> None:
+    """Default ``warn``: the library's logger."""
+    logger.warning("%s", message)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    """What ``index_corpus`` did."""
+
+    index: LinkIndex
+    """The fitted model."""
+    pages: int
+    """Pages in the model."""
+    skipped: tuple[corpus_mod.Skipped, ...]
+    """Pages that could not be used, with reasons."""
+    reread: int
+    """Pages read and parsed in this run (all of them for a full build)."""
+    rebuilt: bool
+    """True for a full build, False for a refresh or an up-to-date model."""
+
+
+def build_index(corpus: Path, *, settings: Settings, progress: Progress | None = None,
+                warn: Warn | None = None) -> LinkIndex:
+    """Fit a model on every page of ``corpus`` (not saved).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "tea.md").write_text("# Tea\\n\\nGreen tea and black tea.")
+    >>> _ = (d / "coffee.md").write_text("# Coffee\\n\\nEspresso is coffee.")
+    >>> len(build_index(d, settings=Settings()))
+    2
+    """
+    return _full_build(corpus, settings, progress, warn or _log_warning)[0]
+
+
+def _full_build(corpus: Path, settings: Settings, progress: Progress | None,
+                warn: Warn) -> tuple[LinkIndex, list[corpus_mod.Skipped]]:
+    """Scan, parse and fit; report skipped pages through ``warn``."""
+    entries = corpus_mod.scan(corpus, settings)
+    parsed, skipped = corpus_mod.read_pages(corpus, entries, settings, progress)
+    for s in skipped:
+        warn(f"skipped {s.reason}")
+    index = LinkIndex.build(parsed, settings)
+    index = learn.attach(index, corpus, settings)
+    return index, skipped
+
+
+def index_corpus(corpus: Path, *, model: Path, settings: Settings, progress: Progress | None = None,
+                 warn: Warn | None = None) -> IndexReport:
+    """Build the model of ``corpus`` from scratch and save it in ``model``."""
+    index, skipped = _full_build(corpus, settings, progress, warn or _log_warning)
+    save_index(index, model, settings=settings, corpus=str(corpus), skipped=skipped)
+    return IndexReport(index, len(index), tuple(skipped), len(index) + len(skipped), True)
+
+
+def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progress | None = None,
+               warn: Warn | None = None) -> IndexReport:
+    """Load the saved model of ``corpus``, refreshing or rebuilding it when it is out of date.
+
+    A model that is missing is built; one from another linkrec/scikit-learn version, with other
+    settings, or corrupt, is rebuilt with a warning; one whose pages changed is refreshed by
+    re-reading only the changed pages. The result is saved back to ``model``.
+    """
+    warn = warn or _log_warning
+    entries = corpus_mod.scan(corpus, settings)
+    try:
+        manifest = read_manifest(model)
+        if manifest.data.get("settings_hash") != settings.index_hash():
+            raise StaleIndexError(f"{model}: model built with other settings")
+    except IndexNotFoundError:
+        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
+    except (StaleIndexError, IndexFormatError) as exc:
+        warn(f"{exc}; rebuilding")
+        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
+    known = manifest.pages
+    known_skipped: dict[str, list[object]] = manifest.data.get("skipped", {})
+    changed: list[corpus_mod.FileEntry] = []
+    for e in entries:
+        rec = known.get(e.path)
+        if rec is not None and rec[1] == e.size and rec[2] == e.mtime_ns:
+            continue
+        old_skip = known_skipped.get(e.path)
+        if old_skip is not None and old_skip[0] == e.size and old_skip[1] == e.mtime_ns:
+            continue
+        if rec is not None and _same_hash(corpus / e.path, str(rec[0])):
+            continue
+        changed.append(e)
+    present = {e.path for e in entries}
+    removed = [p for p in known if p not in present]
+    try:
+        index = load_index(model, settings=settings, manifest=manifest)
+    except IndexFormatError as exc:
+        warn(f"{exc}; rebuilding")
+        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
+    if not changed and not removed:
+        return IndexReport(index, len(index), (), 0, False)
+    if len(changed) + len(removed) > REBUILD_SHARE * max(1, len(known)):
+        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
+    parsed, skipped = corpus_mod.read_pages(corpus, changed, settings, progress)
+    for s in skipped:
+        warn(f"skipped {s.reason}")
+    gone = removed + [s.path for s in skipped]
+    index = learn.attach(index.refreshed(parsed, gone, settings), corpus, settings)
+    still_skipped = [corpus_mod.Skipped(p, str(v[2]), int(v[0]), int(v[1])) for p, v in known_skipped.items()
+                     if p in present and p not in {c.path for c in changed}]
+    save_index(index, model, settings=settings, corpus=str(corpus), skipped=[*still_skipped, *skipped])
+    return IndexReport(index, len(index), tuple(skipped), len(changed), False)
+
+
+def _same_hash(file: Path, digest: str) -> bool:
+    """True if ``file``'s bytes still hash to ``digest``."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(file.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
+
+
+class Recommender:
+    """A loaded model of one corpus, ready to answer many ``suggest`` calls fast.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "tea.md").write_text("---\\ntitle: Green tea\\n---\\nGreen tea is brewed from leaves.")
+    >>> _ = (d / "coffee.md").write_text("# Coffee\\n\\nCoffee is brewed from beans.")
+    >>> _ = (d / "water.md").write_text("# Water\\n\\nDrink water.")
+    >>> rec = Recommender.open(d, d / ".model")
+    >>> report = rec.suggest("I like green tea with breakfast.")
+    >>> report.links[0].target, report.links[0].anchor.text
+    ('tea.md', 'green tea')
+    """
+
+    def __init__(self, index: LinkIndex, corpus: Path, settings: Settings) -> None:
+        self.index = index
+        self.corpus = corpus
+        self.settings = settings
+
+    @classmethod
+    def open(cls, corpus: Path | str, model: Path | str | None = None, *, settings: Settings | None = None,
+             progress: Progress | None = None, warn: Warn | None = None) -> Recommender:
+        """Load (refreshing or building as needed) the model of ``corpus`` kept in ``model``.
+
+        ``model`` defaults to ``models/`` beside the corpus folder's parent working directory,
+        i.e. the relative folder ``models``.
+        """
+        settings = settings or Settings()
+        corpus = Path(corpus)
+        model = Path(model) if model is not None else Path("models")
+        report = open_index(corpus, model=model, settings=settings, progress=progress, warn=warn)
+        return cls(report.index, corpus, settings)
+
+    def corpus_path(self, path: Path | str | None) -> str | None:
+        """The corpus-relative path of a file, or None when it is outside the corpus."""
+        if path is None:
+            return None
+        try:
+            rel = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(self.corpus)))
+        except ValueError:
+            return None
+        return rel.as_posix()
+
+    def suggest_file(self, path: Path | str, *, limit: int | None = None, keywords: int | None = None,
+                     min_score: float | None = None) -> PageReport:
+        """Suggest for a page file (in the corpus or a draft outside it).
+
+        Raises
+        ------
+        ParseError
+            If the file cannot be read as a UTF-8 text page.
+        """
+        text, _ = corpus_mod.read_text(Path(path), display=str(path),
+                                       max_bytes=int(self.settings.max_page_mb * 1e6))
+        return self.suggest(text, path=path, limit=limit, keywords=keywords, min_score=min_score)
+
+    def suggest(self, text: str, path: Path | str | None = None, *, limit: int | None = None,
+                keywords: int | None = None, min_score: float | None = None) -> PageReport:
+        """Suggest links and missing keywords for page ``text`` (e.g. an unsaved editor buffer).
+
+        Offsets in the result index into ``text``. ``path``, when given, names the page: a page
+        of the corpus is never suggested to itself, and relative links resolve from it.
+        """
+        return suggest(self.index, text, path=path, corpus_rel=self.corpus_path(path), settings=self.settings,
+                       limit=limit, keywords=keywords, min_score=min_score)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of ``offset``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _shared_terms(index: LinkIndex, q_row: object, target: int, k: int = 5) -> list[str]:
+    """The stemmed terms contributing most to the page/target cosine."""
+    prod = index.matrix[target].multiply(q_row)
+    prod = prod.tocsr() if hasattr(prod, "tocsr") else prod
+    if prod.nnz == 0:
+        return []
+    idx = prod.indices
+    vals = prod.data
+    order = np.lexsort((idx, -vals))[:k]
+    return [index.term(int(idx[i])) for i in order]
+
+
+def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corpus_rel: str | None = None,
+            settings: Settings, limit: int | None = None, keywords: int | None = None,
+            min_score: float | None = None) -> PageReport:
+    """Suggest links and missing keywords for one page against a fitted index."""
+    limit = settings.limit if limit is None else limit
+    n_keywords = settings.keywords if keywords is None else keywords
+    min_score = settings.min_score if min_score is None else min_score
+    if limit < 0 or n_keywords < 0 or not 0.0 <= min_score <= 1.0:
+        raise LinkrecError("limit and keywords must be >= 0 and min_score between 0 and 1")
+    display = str(path) if path is not None else "<text>"
+    doc = corpus_mod.parse_page(text, corpus_rel or display, settings)
+    self_id = index.path_ids.get(corpus_rel) if corpus_rel else None
+    source = corpus_rel or posixpath.basename(str(path)) if path is not None else ""
+    exclude: set[int] = set()
+    for lk in doc.links:
+        hit = index.resolver.resolve(lk.target, source or "", wikilink=lk.kind == "wikilink")
+        if hit is not None and hit in index.path_ids:
+            exclude.add(index.path_ids[hit])
+    if self_id is not None:
+        exclude.add(self_id)
+    terms = corpus_mod.page_terms(doc, settings)
+    q = index.vectorize(terms)
+    sims = index.similarities(q)
+    runs = anchors_mod.linkable_words(doc)
+    mentions = anchors_mod.find_mentions(doc, index, runs, exclude=exclude)
+    link_suggestions = _rank_links(index, doc, q, sims, runs, mentions, exclude, self_id, settings,
+                                   limit, min_score)
+    near = rank.neighbours(sims, settings.neighbours, self_id)
+    kws: tuple[KeywordSuggestion, ...] = keywords_mod.missing_keywords(
+        index, terms.keys(), near, sims, limit=n_keywords)
+    return PageReport(display, link_suggestions, kws)
+
+
+def _rank_links(index: LinkIndex, doc: Document, q: object, sims: np.ndarray,
+                runs: Sequence[Sequence[anchors_mod.Word]], mentions: dict[int, list[Mention]],
+                exclude: set[int], self_id: int | None, settings: Settings, limit: int,
+                min_score: float) -> tuple[LinkSuggestion, ...]:
+    """Score candidates, keep the best, give each an anchor and a reason."""
+    if limit == 0:
+        return ()
+    passage = learn.passage_similarities(index, doc.text, mentions)
+    cands = rank.candidate_features(
+        index, sims, mentions, exclude=exclude, self_id=self_id, text_len=len(doc.text),
+        n_neighbours=settings.neighbours, passage_cos=passage,
+        link_prob=index.extra.get("link_prob"), ambiguity=index.extra.get("ambiguity"))
+    if not len(cands.targets):
+        return ()
+    scores, weights = learn.score(index, cands.features)
+    order = sorted(range(len(cands.targets)),
+                   key=lambda r: (-round(float(scores[r]), 9), index.records[int(cands.targets[r])].path))
+    order = [r for r in order if scores[r] >= min_score][:limit]
+    targets = [int(cands.targets[r]) for r in order]
+    anchor_cands: dict[int, list[Mention]] = {t: list(mentions.get(t, ())) for t in targets}
+    shared: dict[int, list[str]] = {}
+    for t in targets:
+        shared[t] = _shared_terms(index, q, t)
+        anchor_cands[t].extend(anchors_mod.term_mentions(index, runs, t, shared[t][:3]))
+    chosen = anchors_mod.choose_anchors(targets, anchor_cands)
+    out: list[LinkSuggestion] = []
+    for r, t in zip(order, targets):
+        m = chosen.get(t)
+        anchor = None
+        if m is not None:
+            line, col = _line_col(doc.text, m.start)
+            anchor = Anchor(doc.text[m.start:m.end], line, col, m.start, m.end)
+        reason = _reason(index, t, doc.text, cands.features[r], weights, shared[t], mentions.get(t, []))
+        rec = index.records[t]
+        out.append(LinkSuggestion(rec.path, rec.title, round(float(scores[r]), 4), reason, anchor))
+    return tuple(out)
+
+
+def _reason(index: LinkIndex, target: int, text: str, feats: np.ndarray, weights: np.ndarray, shared: list[str],
+            mentions: list[Mention]) -> str:
+    """A short human reason naming the strongest evidence first."""
+    what = {"title": "its title", "alias": "an alias", "keyword": "a keyword", "file name": "its file name",
+            "anchor": "how other pages link to it"}
+    f = dict(zip(rank.FEATURES, feats))
+    named = sorted((m for m in mentions if m.source in what), key=anchors_mod.preference)
+    parts: list[str] = []
+    for name in rank.explain(feats, weights):
+        if name in ("mention_name", "mention_kw", "mention_anchor", "ambiguity", "n_mentions") and named:
+            m = named[0]
+            parts.append(f"mentions “{text[m.start:m.end]}” ({what[m.source]})")
+            named = []
+        elif name in ("cos", "cos_rank", "passage_cos") and shared:
+            words = ", ".join(index.surface(s) for s in shared[:3])
+            parts.append(f"similar content ({f['cos']:.2f}; shares {words})")
+            shared = []
+        elif name == "cocite":
+            parts.append(f"linked from similar pages ({f['cocite']:.0%} of the closest)")
+        elif name == "inbound":
+            parts.append(f"a hub: {int(index.inbound[target])} pages link to it")
+    if not parts:
+        parts.append(f"similar content ({f['cos']:.2f})")
+    return "; ".join(parts)

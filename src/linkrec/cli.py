@@ -1,0 +1,166 @@
+"""The ``linkrec`` command: a thin layer over :mod:`linkrec.api`.
+
+Results go to stdout; progress, warnings and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import api, render
+from .errors import LinkrecError
+from .results import PageReport
+from .settings import Config, Settings, default_corpus_path, default_index_path, load_config, settings_from_mapping
+from .store import LINKREC_VERSION
+
+FORMATS = ("text", "json", "jsonl")
+
+
+def _warn(message: str) -> None:
+    """Print a one-line warning on stderr."""
+    click.echo(f"linkrec: {message}", err=True)
+
+
+@contextlib.contextmanager
+def _progress(label: str, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr when stderr is a terminal (else no bar)."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+class _Ctx:
+    """What the group passes to its commands."""
+
+    def __init__(self, config: Config, quiet: bool) -> None:
+        self.config = config
+        self.quiet = quiet
+
+
+def _settings(ctx: _Ctx, **overrides: Any) -> Settings:
+    """The config file's settings with command-line values applied."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return settings_from_mapping(given, ctx.config.settings, source="command line")
+    except LinkrecError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+corpus_option = click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), envvar="LINKREC_CORPUS",
+                             help="Corpus folder (default: from linkrec.toml, else ./corpus).")
+model_option = click.option("--model", type=click.Path(path_type=Path, file_okay=False), envvar="LINKREC_MODEL",
+                            help="Model folder (default: from linkrec.toml, else ./models).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(LINKREC_VERSION, prog_name="linkrec")
+@click.option("-v", "--verbose", count=True, help="Log more (repeat for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or warnings.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Recommend internal links and missing keywords for Markdown pages."""
+    if verbose:
+        logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO, stream=sys.stderr,
+                            format="%(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_config()
+    except LinkrecError as exc:
+        raise click.ClickException(str(exc)) from None
+    ctx.obj = _Ctx(config, quiet)
+
+
+@cli.command()
+@corpus_option
+@model_option
+@click.pass_obj
+def index(obj: _Ctx, corpus: Path | None, model: Path | None) -> None:
+    """Build the model of a corpus and save it.
+
+    \b
+    Example:
+        linkrec index --corpus docs/ --model .linkrec/
+    """
+    settings = _settings(obj)
+    corpus = default_corpus_path(corpus, obj.config)
+    model = default_index_path(model, obj.config)
+    warn = (lambda m: None) if obj.quiet else _warn
+    try:
+        with _progress("indexing", obj.quiet) as progress:
+            report = api.index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
+    except LinkrecError as exc:
+        raise click.ClickException(str(exc)) from None
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    click.echo(f"indexed {report.pages} pages{skipped} from {corpus} into {model}", err=True)
+
+
+@cli.command()
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@corpus_option
+@model_option
+@click.option("--limit", type=click.IntRange(0, 1000), default=None, help="Link suggestions per page [10].")
+@click.option("--keywords", type=click.IntRange(0, 1000), default=None, help="Missing keywords per page [10].")
+@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Drop link suggestions scoring below this [0].")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Output format.")
+@click.pass_obj
+def suggest(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path | None, limit: int | None,
+            keywords: int | None, min_score: float | None, fmt: str) -> None:
+    """Suggest links (with anchors) and missing keywords for PAGE(s).
+
+    A PAGE may belong to the corpus or be a draft outside it. The model is built on first use
+    and refreshed when pages change.
+
+    \b
+    Example:
+        linkrec suggest corpus/muscle-spasms.md --limit 8 --format json
+    """
+    settings = _settings(obj)
+    corpus = default_corpus_path(corpus, obj.config)
+    model = default_index_path(model, obj.config)
+    warn = (lambda m: None) if obj.quiet else _warn
+    try:
+        with _progress("indexing", obj.quiet) as progress:
+            rec = api.Recommender.open(corpus, model, settings=settings, progress=progress, warn=warn)
+    except LinkrecError as exc:
+        raise click.ClickException(str(exc)) from None
+    reports: list[PageReport] = []
+    failed = 0
+    for page in pages:
+        try:
+            reports.append(rec.suggest_file(page, limit=limit, keywords=keywords, min_score=min_score))
+        except LinkrecError as exc:
+            failed += 1
+            click.echo(f"linkrec: error: {exc}", err=True)
+    if fmt == "json":
+        click.echo(render.render_json(reports), nl=False)
+    elif fmt == "jsonl":
+        click.echo(render.render_jsonl(reports), nl=False)
+    else:
+        color = sys.stdout.isatty()
+        click.echo(render.render_text(reports, color=color), nl=False, color=color)
+    if failed:
+        sys.exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="linkrec")

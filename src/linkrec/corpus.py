@@ -1,0 +1,219 @@
+"""Find the pages of a corpus folder, read and parse them into compact records.
+
+``scan`` lists the files (skipping hidden folders, folders whose names end in a page
+extension, and ignore globs); ``read_pages`` parses them, in worker processes on big corpora,
+into :class:`PageRecord` plus term counts. One bad page never stops the others: it is reported
+as a :class:`Skipped` entry with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import analysis
+from .documents import Document
+from .errors import CorpusError, ParseError
+from .markdown import decode_page, parse_document
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A page file found in the corpus."""
+
+    path: str
+    """Path relative to the corpus root, ``/``-separated."""
+    size: int
+    """Size in bytes."""
+    mtime_ns: int
+    """Modification time (ns), used as a cheap first check of change."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """What the model keeps of one page (no full text)."""
+
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    title: str
+    aliases: tuple[str, ...]
+    keywords: tuple[str, ...]
+    url: str | None
+    draft: bool
+    links: tuple[tuple[str, str, str], ...]
+    """``(kind, target as written, link text)`` for every link of the page."""
+    n_words: int
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A page that could not be used, and why."""
+
+    path: str
+    reason: str
+    size: int = 0
+    mtime_ns: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """One page's record plus the counts the index is built from."""
+
+    record: PageRecord
+    terms: dict[str, int]
+    surfaces: dict[str, int]
+
+
+def scan(root: Path, settings: Settings) -> list[FileEntry]:
+    """List the page files under ``root``, sorted by path.
+
+    Raises
+    ------
+    CorpusError
+        If ``root`` does not exist or is not a folder.
+    """
+    if not root.exists():
+        raise CorpusError(f"{root}: corpus folder not found")
+    if not root.is_dir():
+        raise CorpusError(f"{root}: corpus is not a folder")
+    exts = tuple(e.lower() for e in settings.extensions)
+    out: list[FileEntry] = []
+
+    def ignored(rel: str) -> bool:
+        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel + "/", g) for g in settings.ignore)
+
+    def onerror(exc: OSError) -> None:
+        logger.warning("%s: cannot list folder: %s", exc.filename, exc.strerror)
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not d.startswith(".") and not d.lower().endswith(exts) and not ignored(rel_dir + d)
+        )
+        for name in filenames:
+            if name.startswith(".") or not name.lower().endswith(exts):
+                continue
+            rel = rel_dir + name
+            if ignored(rel):
+                continue
+            full = os.path.join(dirpath, name)
+            try:
+                st = os.stat(full)
+            except OSError as exc:
+                logger.warning("%s: cannot stat: %s", full, exc.strerror)
+                continue
+            if not os.path.isfile(full):
+                continue
+            out.append(FileEntry(rel, st.st_size, st.st_mtime_ns))
+    out.sort(key=lambda e: e.path)
+    return out
+
+
+def read_text(file: Path, *, display: str, max_bytes: int) -> tuple[str, str]:
+    """Read and decode a page file; returns ``(text, sha256 of the bytes)``.
+
+    Raises
+    ------
+    ParseError
+        If the file is missing, a folder, unreadable, too large, binary or not UTF-8.
+    """
+    try:
+        if file.is_dir():
+            raise ParseError(f"{display}: is a folder, not a page")
+        size = file.stat().st_size
+        if size > max_bytes:
+            raise ParseError(
+                f"{display}: page too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:g} MB; raise max_page_mb to index it)"
+            )
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise ParseError(f"{display}: no such file") from None
+    except PermissionError:
+        raise ParseError(f"{display}: permission denied") from None
+    except OSError as exc:
+        raise ParseError(f"{display}: cannot read: {exc.strerror or exc}") from None
+    return decode_page(data, display), hashlib.sha256(data).hexdigest()
+
+
+def page_terms(doc: Document, settings: Settings) -> dict[str, int]:
+    """Term counts of a parsed page: title (and aliases, keywords) and headings weighted up."""
+    counts: dict[str, int] = {}
+
+    def add(text: str, weight: int) -> None:
+        for t in analysis.terms(text, weight):
+            counts[t] = counts.get(t, 0) + 1
+
+    add("\n".join((doc.title, *doc.aliases, *doc.keywords)), settings.title_weight)
+    add("\n".join(doc.headings), settings.heading_weight)
+    add(doc.body, 1)
+    return counts
+
+
+def parse_page(text: str, path: str, settings: Settings) -> Document:
+    """Parse page text with the corpus settings."""
+    return parse_document(text, path, tables_linkable=settings.tables_linkable)
+
+
+def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
+    """Worker: read, parse and count one page; errors become Skipped."""
+    root, rel, size, mtime_ns, settings = args
+    try:
+        text, digest = read_text(Path(root) / rel, display=rel, max_bytes=int(settings.max_page_mb * 1e6))
+        doc = parse_page(text, rel, settings)
+    except ParseError as exc:
+        return Skipped(rel, str(exc), size, mtime_ns)
+    words = analysis.words(doc.title + "\n" + doc.body)
+    record = PageRecord(
+        path=rel, sha256=digest, size=size, mtime_ns=mtime_ns, title=doc.title,
+        aliases=doc.aliases, keywords=doc.keywords, url=doc.url, draft=doc.draft,
+        links=tuple((lk.kind, lk.target, lk.text) for lk in doc.links), n_words=len(words),
+    )
+    return ParsedPage(record, page_terms(doc, settings), analysis.count_surfaces(words))
+
+
+def _jobs(settings: Settings, n: int) -> int:
+    """How many worker processes to use for ``n`` pages."""
+    if n < 300:
+        return 1
+    if settings.jobs:
+        return settings.jobs
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def read_pages(root: Path, entries: Sequence[FileEntry], settings: Settings,
+               progress: Progress | None = None) -> tuple[list[ParsedPage], list[Skipped]]:
+    """Parse ``entries`` (in worker processes when there are many); order follows ``entries``."""
+    tasks = [(str(root), e.path, e.size, e.mtime_ns, settings) for e in entries]
+    results: list[ParsedPage | Skipped] = []
+    jobs = _jobs(settings, len(tasks))
+    total = len(tasks)
+    if jobs == 1:
+        it: Iterable[ParsedPage | Skipped] = map(_process, tasks)
+        for r in it:
+            results.append(r)
+            if progress:
+                progress(len(results), total)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for r in pool.map(_process, tasks, chunksize=64):
+                results.append(r)
+                if progress and (len(results) % 64 == 0 or len(results) == total):
+                    progress(len(results), total)
+    parsed = [r for r in results if isinstance(r, ParsedPage)]
+    skipped = [r for r in results if isinstance(r, Skipped)]
+    return parsed, skipped

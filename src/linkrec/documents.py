@@ -1,0 +1,90 @@
+"""Value types for parsed pages: stdlib only.
+
+All offsets are 0-based code-point offsets (Python string indices, end exclusive) into
+``Document.text``: the page decoded from UTF-8, a leading byte-order mark removed, newlines
+untranslated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range ``[start, end)`` of code points in a page's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link written in a page, before it is resolved against the corpus."""
+
+    target: str
+    """Destination as written (URL-decoded, angle brackets removed; ``#fragment``/``?query`` kept)."""
+    text: str
+    """The text a reader sees (for a wikilink without ``|shown``, the note name)."""
+    kind: str
+    """One of ``"inline"``, ``"reference"``, ``"definition"``, ``"wikilink"``, ``"autolink"``."""
+    span: Span
+    """The whole construct in the source (``[text](url)``, ``[[name|shown]]``, a definition line)."""
+    text_span: Span | None
+    """Where the visible text sits in the source, when it can be located exactly."""
+    line: int
+    """1-based line of the construct's start."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One parsed Markdown page."""
+
+    path: str
+    """Path relative to the corpus root with ``/`` separators (or as given, for a draft)."""
+    text: str
+    """The full source text (BOM removed, newlines untranslated)."""
+    title: str
+    """Front matter ``title``, else the first H1, else the file name without extension."""
+    aliases: tuple[str, ...] = ()
+    """Front matter ``aliases`` (a string or a list)."""
+    keywords: tuple[str, ...] = ()
+    """Front matter ``keywords`` and ``tags``, in that order, de-duplicated."""
+    url: str | None = None
+    """Front matter ``url``, ``permalink`` or ``slug`` (first present), as written."""
+    draft: bool = False
+    """Front matter ``draft: true``: never suggested as a link target."""
+    headings: tuple[str, ...] = ()
+    """Visible text of every heading, in order."""
+    body: str = ""
+    """Visible body text for the vectorizer: prose, list and table text, link text and image alt
+    text; no code, no URLs, no HTML tags, no front matter, no headings. Blocks separated by
+    blank lines."""
+    linkable: tuple[Span, ...] = ()
+    """Runs of source text where a new link may be placed, sorted, non-overlapping. Each run is
+    plain text as written (``text[s.start:s.end]`` contains no markup and no newline)."""
+    links: tuple[Link, ...] = ()
+    """Every link written in the page, in source order."""
+    warnings: tuple[str, ...] = ()
+    """Problems found while parsing that did not stop it (e.g. broken front matter)."""
+    meta: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    """The parsed front matter mapping ({} when absent or broken)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A phrase of a page that names (or is evidence for) a corpus page."""
+
+    target: int
+    """Id of the corpus page the phrase points at."""
+    start: int
+    """0-based offset of the phrase in the page text."""
+    end: int
+    """Offset just past the phrase."""
+    key: tuple[str, ...]
+    """The phrase's matching key (stemmed words)."""
+    source: str
+    """What the phrase matched: ``title``, ``alias``, ``keyword``, ``file name``, ``anchor``
+    (a phrase other pages use to link the target) or ``term`` (a distinctive shared term)."""
+    specificity: float
+    """How specific the phrase is in this corpus, in [0, 1] (rare words and long phrases score high)."""

@@ -1,0 +1,226 @@
+"""The fitted model: vocabulary, TF-IDF matrix, page records and the site's link graph.
+
+``LinkIndex.build`` fits it from parsed pages; ``LinkIndex.refreshed`` returns a new index with
+some pages replaced, added or removed, re-using the stored counts of every other page. After
+building, a ``LinkIndex`` is never mutated.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from . import analysis
+from .corpus import PageRecord, ParsedPage
+from .errors import CorpusError
+from .resolve import PageKey, Resolver
+from .settings import Settings
+
+MAX_PHRASE_WORDS = 6
+
+
+def _csr(rows: Sequence[dict[str, int]], vocab: dict[str, int]) -> sp.csr_matrix:
+    """Count matrix of ``rows`` over ``vocab`` (unknown terms dropped)."""
+    indptr = [0]
+    indices: list[int] = []
+    data: list[int] = []
+    get = vocab.get
+    for row in rows:
+        for t, c in row.items():
+            j = get(t)
+            if j is not None:
+                indices.append(j)
+                data.append(c)
+        indptr.append(len(indices))
+    m = sp.csr_matrix(
+        (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(rows), len(vocab)),
+    )
+    m.sort_indices()
+    return m
+
+
+class LinkIndex:
+    """A fitted, immutable model of one corpus. Build it with :meth:`build`."""
+
+    def __init__(self, *, settings_hash: str, records: tuple[PageRecord, ...], vocab: dict[str, int],
+                 counts: sp.csr_matrix, transformer: TfidfTransformer, word_counts: dict[str, int],
+                 extra: dict[str, Any], matrix: sp.csr_matrix, path_ids: dict[str, int],
+                 resolver: Resolver, out_links: tuple[np.ndarray, ...], inbound: np.ndarray,
+                 phrases: dict[tuple[str, ...], tuple[tuple[int, str], ...]], base_url: str | None,
+                 extensions: tuple[str, ...]) -> None:
+        self.settings_hash = settings_hash
+        self.records = records
+        self.vocab = vocab
+        self.counts = counts
+        self.transformer = transformer
+        self.word_counts = word_counts
+        self.extra = extra
+        """Data other modules attach at build time (e.g. the learned ranker), saved with the model."""
+        self.matrix = matrix
+        self.path_ids = path_ids
+        self.resolver = resolver
+        self.out_links = out_links
+        self.inbound = inbound
+        self.phrases = phrases
+        self.base_url = base_url
+        self.extensions = extensions
+        self._surface: dict[str, str] | None = None
+        self._terms: list[str] | None = None
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(cls, parsed: Sequence[ParsedPage], settings: Settings) -> LinkIndex:
+        """Fit a model on parsed pages.
+
+        Raises
+        ------
+        CorpusError
+            If there is no page, or no page has any word.
+        """
+        if not parsed:
+            raise CorpusError("no usable page: the corpus has no Markdown page that could be read")
+        df: dict[str, int] = {}
+        for p in parsed:
+            for t in p.terms:
+                df[t] = df.get(t, 0) + 1
+        # Bigrams seen in one page only carry no similarity and bloat the model.
+        keep = sorted(t for t, c in df.items() if c >= 2 or " " not in t)
+        if not keep:
+            raise CorpusError("empty vocabulary: the pages contain only stop words, numbers or code")
+        vocab = {t: i for i, t in enumerate(keep)}
+        counts = _csr([p.terms for p in parsed], vocab)
+        word_counts: dict[str, int] = {}
+        for p in parsed:
+            for w, c in p.surfaces.items():
+                word_counts[w] = word_counts.get(w, 0) + c
+        return cls.assemble(settings=settings, records=tuple(p.record for p in parsed), vocab=vocab,
+                            counts=counts, word_counts=word_counts, extra={})
+
+    def refreshed(self, changed: Sequence[ParsedPage], removed: Iterable[str], settings: Settings) -> LinkIndex:
+        """A new index with ``changed`` pages (re)placed and ``removed`` paths dropped.
+
+        The vocabulary keeps every stored term and gains the new single-word terms of the
+        changed pages; the IDF weights and the link graph are recomputed.
+        """
+        gone = set(removed) | {p.record.path for p in changed}
+        keep_rows = [i for i, r in enumerate(self.records) if r.path not in gone]
+        vocab = dict(self.vocab)
+        for p in changed:
+            for t in p.terms:
+                if " " not in t and t not in vocab:
+                    vocab[t] = len(vocab)
+        old = self.counts[keep_rows]
+        old = sp.csr_matrix((old.data, old.indices, old.indptr), shape=(len(keep_rows), len(vocab)))
+        new = _csr([p.terms for p in changed], vocab)
+        records = [self.records[i] for i in keep_rows] + [p.record for p in changed]
+        counts = sp.vstack([old, new], format="csr")
+        order = sorted(range(len(records)), key=lambda i: records[i].path)
+        counts = counts[order]
+        word_counts = dict(self.word_counts)
+        for p in changed:
+            for w, c in p.surfaces.items():
+                word_counts[w] = word_counts.get(w, 0) + c
+        if not records:
+            raise CorpusError("no usable page: every page of the corpus was removed")
+        return type(self).assemble(settings=settings, records=tuple(records[i] for i in order), vocab=vocab,
+                                   counts=counts, word_counts=word_counts, extra={})
+
+    @classmethod
+    def assemble(cls, *, settings: Settings, records: tuple[PageRecord, ...], vocab: dict[str, int],
+                 counts: sp.csr_matrix, word_counts: dict[str, int], extra: dict[str, Any],
+                 transformer: TfidfTransformer | None = None) -> LinkIndex:
+        """Derive the TF-IDF matrix, link graph and phrase table from the stored parts."""
+        if transformer is None:
+            transformer = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
+            transformer.fit(counts)
+        matrix = sp.csr_matrix(transformer.transform(counts), dtype=np.float32)
+        path_ids = {r.path: i for i, r in enumerate(records)}
+        resolver = Resolver([PageKey(r.path, r.title, r.aliases, r.url) for r in records],
+                            extensions=settings.extensions, base_url=settings.base_url)
+        out: list[np.ndarray] = []
+        inbound = np.zeros(len(records), dtype=np.int32)
+        for i, r in enumerate(records):
+            targets: set[int] = set()
+            for kind, target, _text in r.links:
+                hit = resolver.resolve(target, r.path, wikilink=kind == "wikilink")
+                if hit is not None and hit != r.path:
+                    targets.add(path_ids[hit])
+            arr = np.array(sorted(targets), dtype=np.int32)
+            out.append(arr)
+            inbound[arr] += 1
+        phrases: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+        for i, r in enumerate(records):
+            seen: set[tuple[str, ...]] = set()
+            stem_name = posixpath.splitext(posixpath.basename(r.path))[0].replace("-", " ").replace("_", " ")
+            for source, texts in (("title", (r.title,)), ("alias", r.aliases), ("keyword", r.keywords),
+                                  ("file name", (stem_name,))):
+                for text in texts:
+                    key = analysis.phrase_key(text)
+                    if key and len(key) <= MAX_PHRASE_WORDS and key not in seen:
+                        seen.add(key)
+                        phrases.setdefault(key, []).append((i, source))
+        return cls(settings_hash=settings.index_hash(), records=records, vocab=vocab, counts=counts,
+                   transformer=transformer, word_counts=word_counts, extra=extra, matrix=matrix,
+                   path_ids=path_ids, resolver=resolver, out_links=tuple(out), inbound=inbound,
+                   phrases={k: tuple(v) for k, v in phrases.items()}, base_url=settings.base_url,
+                   extensions=settings.extensions)
+
+    def with_extra(self, **extra: Any) -> LinkIndex:
+        """A copy of this index with more attached data (shares everything else)."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.extra = {**self.extra, **extra}
+        return new
+
+    # ------------------------------------------------------------------ queries
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @property
+    def n_terms(self) -> int:
+        """Size of the vocabulary."""
+        return len(self.vocab)
+
+    def term(self, j: int) -> str:
+        """The vocabulary term with column ``j``."""
+        if self._terms is None:
+            terms = [""] * len(self.vocab)
+            for t, i in self.vocab.items():
+                terms[i] = t
+            self._terms = terms
+        return self._terms[j]
+
+    def surface(self, term: str) -> str:
+        """The most common written form of a (stemmed) term: ``"muscl cramp"`` -> ``"muscle cramps"``."""
+        if self._surface is None:
+            best: dict[str, tuple[int, str]] = {}
+            for w, c in self.word_counts.items():
+                s = analysis.stem(w)
+                cur = best.get(s)
+                if cur is None or (c, w) > cur:
+                    best[s] = (c, w)
+            self._surface = {s: w for s, (c, w) in best.items()}
+        return " ".join(self._surface.get(part, part) for part in term.split(" "))
+
+    def vectorize(self, terms: dict[str, int]) -> sp.csr_matrix:
+        """The l2-normalised TF-IDF row (1 x n_terms) of a page's term counts."""
+        row = _csr([terms], self.vocab)
+        return sp.csr_matrix(self.transformer.transform(row), dtype=np.float32)
+
+    def similarities(self, row: sp.csr_matrix) -> np.ndarray:
+        """Cosine similarity of ``row`` to every page (a dense vector of length ``len(self)``)."""
+        return np.asarray((self.matrix @ row.T).todense()).ravel()
+
+    def row(self, i: int) -> sp.csr_matrix:
+        """The TF-IDF row of page ``i``."""
+        return self.matrix[i]
+
+    def linked_from(self, i: int) -> np.ndarray:
+        """Ids of the pages page ``i`` links to."""
+        return self.out_links[i]

@@ -1,0 +1,104 @@
+"""Evidence learned from the corpus's own links: the anchor dictionary and the ranker's weights.
+
+At index time, ``attach`` records which phrases other pages use to link to each page (the
+anchor dictionary), how often each such phrase is a link where it occurs (link probability),
+and how many pages it names (ambiguity). ``score`` turns candidate features into scores with
+the fixed weights of :mod:`rank` (the learned classifier replaces them when there is one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from . import analysis, rank
+from .documents import Mention
+from .index import MAX_PHRASE_WORDS, LinkIndex
+from .settings import Settings
+
+PASSAGE_CHARS = 300
+
+
+def anchor_dictionary(index: LinkIndex) -> tuple[dict[tuple[str, ...], tuple[tuple[int, int], ...]],
+                                                 dict[tuple[str, ...], float], dict[tuple[str, ...], int]]:
+    """Phrase -> ((target, pages linking it with the phrase), ...), link probability, ambiguity."""
+    counts: dict[tuple[str, ...], dict[int, set[int]]] = {}
+    for i, rec in enumerate(index.records):
+        for kind, target, text in rec.links:
+            hit = index.resolver.resolve(target, rec.path, wikilink=kind == "wikilink")
+            t = index.path_ids.get(hit) if hit else None
+            if t is None or t == i:
+                continue
+            key = analysis.phrase_key(text)
+            if not key or len(key) > MAX_PHRASE_WORDS:
+                continue
+            if not any(w not in analysis.STOP_WORDS for w in key):
+                continue
+            counts.setdefault(key, {}).setdefault(t, set()).add(i)
+    df = np.asarray((index.counts > 0).sum(axis=0)).ravel()
+    table: dict[tuple[str, ...], tuple[tuple[int, int], ...]] = {}
+    prob: dict[tuple[str, ...], float] = {}
+    amb: dict[tuple[str, ...], int] = {}
+    for key, by_target in counts.items():
+        table[key] = tuple(sorted(((t, len(p)) for t, p in by_target.items()), key=lambda x: (-x[1], x[0])))
+        linking_pages = len(set().union(*by_target.values()))
+        occurring = _pages_containing(index, key, df)
+        prob[key] = min(1.0, linking_pages / max(occurring, linking_pages, 1))
+        amb[key] = len(by_target)
+    for key, hits in index.phrases.items():
+        amb[key] = max(amb.get(key, 0), len({t for t, _ in hits}))
+    return table, prob, amb
+
+
+def _pages_containing(index: LinkIndex, key: tuple[str, ...], df: np.ndarray) -> int:
+    """Approximate number of pages whose text contains the phrase (from the vocabulary's document counts)."""
+    content = [s for s in key if s not in analysis.STOP_WORDS]
+    best = None
+    if len(content) >= 2:
+        for a, b in zip(content, content[1:]):
+            j = index.vocab.get(a + " " + b)
+            if j is not None:
+                best = int(df[j]) if best is None else min(best, int(df[j]))
+    if best is None:
+        for s in content:
+            j = index.vocab.get(s)
+            if j is not None:
+                best = int(df[j]) if best is None else min(best, int(df[j]))
+    return best or 0
+
+
+def attach(index: LinkIndex, corpus: Path, settings: Settings) -> LinkIndex:
+    """Learn the anchor dictionary from the corpus's links and attach it to the index."""
+    table, prob, amb = anchor_dictionary(index)
+    return index.with_extra(anchor_targets=table, link_prob=prob, ambiguity=amb)
+
+
+def passage_similarities(index: LinkIndex, text: str, mentions: Mapping[int, Sequence[Mention]]) -> dict[int, float]:
+    """Cosine of the text around each target's first mention and the target page."""
+    out: dict[int, float] = {}
+    cache: dict[int, object] = {}
+    for t, ms in mentions.items():
+        if not ms:
+            continue
+        first = min(m.start for m in ms)
+        lo = max(0, first - PASSAGE_CHARS)
+        if lo not in cache:
+            counts: dict[str, int] = {}
+            for term in analysis.terms(text[lo:first + PASSAGE_CHARS]):
+                counts[term] = counts.get(term, 0) + 1
+            cache[lo] = index.vectorize(counts)
+        row = cache[lo]
+        out[t] = float((index.matrix[t] @ row.T).sum())  # type: ignore[attr-defined]
+    return out
+
+
+def score(index: LinkIndex, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scores in [0, 1] for candidate features, and the per-feature weights used (for reasons)."""
+    model = index.extra.get("classifier")
+    if model is not None:
+        proba = model.predict_proba(features)[:, 1]
+        return np.asarray(proba), np.asarray(model.coef_).ravel() * np.asarray(index.extra.get("feature_scale", 1.0))
+    weights = np.array([rank.FIXED_WEIGHTS[f] for f in rank.FEATURES])
+    return rank.fixed_scores(features), weights

@@ -1,0 +1,128 @@
+"""Score link targets for one page from the evidence around them.
+
+Each candidate target gets a feature vector (:data:`FEATURES`); a scorer turns features into a
+score in [0, 1]. The default scorer is a logistic function with fixed weights; when the index
+learned weights from the corpus's own links (see ``learn``), those are used instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .documents import Mention
+from .index import LinkIndex
+
+FEATURES: tuple[str, ...] = (
+    "cos",            # TF-IDF cosine of page and target
+    "cos_rank",       # 1 / rank of the target by cosine
+    "mention_name",   # specificity of the best title / file-name / alias mention (0 if none)
+    "mention_kw",     # specificity of the best keyword mention
+    "mention_anchor", # link probability of the best learned-anchor mention
+    "ambiguity",      # 1 / number of targets the best mention's phrase names
+    "n_mentions",     # log(1 + occurrences of any name of the target)
+    "first_pos",      # 1 - relative position of the first mention (1 = top of page)
+    "cocite",         # share of the page's nearest pages that link to the target
+    "inbound",        # log(1 + pages linking to the target) / log(1 + pages)
+    "passage_cos",    # TF-IDF cosine of the text around the first mention and the target
+)
+
+# Fixed weights used when the corpus has too few links to learn from (logistic scale).
+FIXED_WEIGHTS: dict[str, float] = {
+    "cos": 7.0, "cos_rank": 1.0, "mention_name": 3.0, "mention_kw": 1.8, "mention_anchor": 2.0,
+    "ambiguity": 0.5, "n_mentions": 0.4, "first_pos": 0.2, "cocite": 2.0, "inbound": 0.3,
+    "passage_cos": 1.0,
+}
+FIXED_BIAS = -5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Candidate targets of one page and their features."""
+
+    targets: np.ndarray
+    """Corpus ids, shape (m,)."""
+    features: np.ndarray
+    """Feature matrix, shape (m, len(FEATURES))."""
+
+
+def neighbours(sims: np.ndarray, k: int, exclude: int | None) -> np.ndarray:
+    """Ids of the ``k`` pages most similar to the page (ties by id), excluding ``exclude``."""
+    s = sims.copy()
+    if exclude is not None:
+        s[exclude] = -1.0
+    k = min(k, len(s))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    part = np.argpartition(-s, k - 1)[:k]
+    part = part[s[part] > 0]
+    return part[np.lexsort((part, -s[part]))]
+
+
+def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int, Sequence[Mention]], *,
+                       exclude: set[int], self_id: int | None, text_len: int, top_k: int = 50,
+                       n_neighbours: int = 10, passage_cos: Mapping[int, float] | None = None,
+                       link_prob: Mapping[tuple[str, ...], float] | None = None,
+                       ambiguity: Mapping[tuple[str, ...], int] | None = None) -> Candidates:
+    """Candidate targets (top cosine pages plus every mentioned page) and their features."""
+    n = len(index)
+    order = neighbours(sims, min(n, top_k + len(exclude) + 1), self_id)
+    cand: list[int] = [int(t) for t in order if int(t) not in exclude][:top_k]
+    for t in mentions:
+        if t not in exclude and t != self_id and t not in cand:
+            cand.append(t)
+    cand = [t for t in cand if not index.records[t].draft]
+    if not cand:
+        return Candidates(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES))))
+    ranks = np.empty(n, dtype=np.float64)
+    ranks[np.argsort(-sims, kind="stable")] = np.arange(1, n + 1)
+    near = neighbours(sims, n_neighbours, self_id)
+    cocite: dict[int, float] = {}
+    if len(near):
+        w = sims[near]
+        total = float(w.sum()) or 1.0
+        for j, wj in zip(near, w):
+            for t in index.out_links[int(j)]:
+                cocite[int(t)] = cocite.get(int(t), 0.0) + float(wj) / total
+    log_n = math.log1p(n)
+    link_prob = link_prob or {}
+    ambiguity = ambiguity or {}
+    feats = np.zeros((len(cand), len(FEATURES)))
+    for r, t in enumerate(cand):
+        ms = mentions.get(t, ())
+        name = max((m.specificity for m in ms if m.source in ("title", "alias", "file name")), default=0.0)
+        kw = max((m.specificity for m in ms if m.source == "keyword"), default=0.0)
+        anchor = max((link_prob.get(m.key, 0.0) for m in ms if m.source == "anchor"), default=0.0)
+        amb = max((1.0 / max(1, ambiguity.get(m.key, 1)) for m in ms), default=0.0)
+        first = min((m.start for m in ms), default=None)
+        feats[r] = (
+            sims[t],
+            1.0 / ranks[t],
+            name,
+            kw,
+            anchor,
+            amb,
+            math.log1p(len({m.start for m in ms})),
+            0.0 if first is None else 1.0 - first / max(1, text_len),
+            cocite.get(t, 0.0),
+            math.log1p(int(index.inbound[t])) / log_n if log_n else 0.0,
+            (passage_cos or {}).get(t, 0.0),
+        )
+    return Candidates(np.asarray(cand, dtype=np.int64), feats)
+
+
+def fixed_scores(features: np.ndarray) -> np.ndarray:
+    """Scores in [0, 1] from the fixed weights."""
+    w = np.array([FIXED_WEIGHTS[f] for f in FEATURES])
+    z = FIXED_BIAS + features @ w
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def explain(features: np.ndarray, weights: np.ndarray) -> list[str]:
+    """Names of the features that contributed most to a score, strongest first."""
+    contrib = features * weights
+    order = np.argsort(-contrib, kind="stable")
+    return [FEATURES[i] for i in order if contrib[i] > 0.05][:3]

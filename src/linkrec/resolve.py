@@ -1,0 +1,170 @@
+"""Resolve the links a page writes to the corpus pages they point at.
+
+Handles relative Markdown paths (``../a/b.md#x``, with or without the extension, folder index
+pages), site URLs (front matter ``url``/``permalink``/``slug``, or ``base_url`` + path), and
+Obsidian-style ``[[wikilinks]]`` (path, then unique file name, then title or alias).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_INDEX_NAMES = ("index", "_index", "README", "readme")
+
+
+@dataclass(frozen=True, slots=True)
+class PageKey:
+    """What the resolver needs to know of one page."""
+
+    path: str
+    title: str
+    aliases: tuple[str, ...]
+    url: str | None
+
+
+def _norm_url(url: str) -> str:
+    """Normalise a site path for lookup: no scheme/host, no slashes at the ends, no .html, lower case."""
+    parts = urlsplit(url)
+    p = unquote(parts.path).strip("/").lower()
+    if p.endswith(".html") or p.endswith(".htm"):
+        p = p.rsplit(".", 1)[0]
+    return p
+
+
+def _name(text: str) -> str:
+    """Case- and space-insensitive lookup form of a title or file name."""
+    return " ".join(text.replace("_", " ").replace("-", " ").lower().split())
+
+
+class Resolver:
+    """Maps link destinations written in a page to corpus paths.
+
+    Examples
+    --------
+    >>> r = Resolver([PageKey("a/b.md", "Bee", (), None), PageKey("c.md", "Sea", ("ocean",), "/sea/")])
+    >>> r.resolve("../c.md#top", "a/b.md"), r.resolve("/sea", "a/b.md"), r.resolve("ocean", "a/b.md", wikilink=True)
+    ('c.md', 'c.md', 'c.md')
+    """
+
+    def __init__(self, pages: Sequence[PageKey], *, extensions: Iterable[str] = (".md", ".markdown"),
+                 base_url: str | None = None) -> None:
+        self._extensions = tuple(extensions)
+        self._base = base_url.rstrip("/") if base_url else None
+        self._paths: dict[str, str] = {}
+        self._lower_paths: dict[str, str] = {}
+        self._stems: dict[str, list[str]] = {}
+        self._names: dict[str, list[str]] = {}
+        self._urls: dict[str, str] = {}
+        self._slugs: dict[str, list[str]] = {}
+        for p in pages:
+            self._paths[p.path] = p.path
+            self._lower_paths.setdefault(p.path.lower(), p.path)
+            stem = posixpath.splitext(p.path)[0]
+            self._paths.setdefault(stem, p.path)
+            self._lower_paths.setdefault(stem.lower(), p.path)
+            base = posixpath.basename(stem)
+            self._stems.setdefault(_name(base), []).append(p.path)
+            for n in {p.title, *p.aliases}:
+                if n:
+                    self._names.setdefault(_name(n), []).append(p.path)
+            if p.url:
+                u = _norm_url(p.url)
+                if "/" in u or p.url.startswith("/") or self._base is not None:
+                    self._urls.setdefault(u, p.path)
+                self._slugs.setdefault(u.rsplit("/", 1)[-1], []).append(p.path)
+            # path rule: a/b.md and a/b/index.md are served at /a/b/
+            site = stem
+            leaf = posixpath.basename(stem)
+            if leaf in _INDEX_NAMES:
+                site = posixpath.dirname(stem)
+            self._urls.setdefault("path:" + site.lower(), p.path)
+
+    def _lookup_path(self, path: str) -> str | None:
+        """Find a corpus path from a normalised relative path (extension optional)."""
+        if path in self._paths:
+            return self._paths[path]
+        low = path.lower()
+        if low in self._lower_paths:
+            return self._lower_paths[low]
+        root, ext = posixpath.splitext(path)
+        if ext.lower() in (".html", ".htm"):
+            return self._lookup_path(root)
+        for name in _INDEX_NAMES:
+            for e in self._extensions:
+                hit = self._paths.get(posixpath.join(path, name + e)) if path else None
+                if hit:
+                    return hit
+        return None
+
+    def _lookup_site(self, url_path: str) -> str | None:
+        """Find a page by its site URL path (front matter url/permalink/slug, or the path rule)."""
+        key = _norm_url(url_path)
+        hit = self._urls.get(key)
+        if hit:
+            return hit
+        hit = self._urls.get("path:" + key)
+        if hit:
+            return hit
+        slug = key.rsplit("/", 1)[-1]
+        cands = self._slugs.get(slug, [])
+        return cands[0] if len(cands) == 1 else None
+
+    def resolve(self, target: str, source: str, *, wikilink: bool = False) -> str | None:
+        """The corpus path ``target`` (written in page ``source``) points to, or None.
+
+        ``source`` is the linking page's corpus path; a page outside the corpus passes a path
+        relative to the corpus root as if it lived there (e.g. its file name).
+        """
+        target = target.strip()
+        if not target:
+            return None
+        if wikilink:
+            return self._resolve_wikilink(target)
+        if target.startswith("<") and target.endswith(">"):
+            target = target[1:-1]
+        if _SCHEME_RE.match(target) and not re.match(r"^[a-zA-Z]:[\\/]", target):
+            if self._base and target.lower().startswith(self._base.lower()):
+                return self._lookup_site(target[len(self._base):] or "/")
+            return None
+        if target.startswith("//"):
+            return None
+        parts = urlsplit(target)
+        path = unquote(parts.path)
+        if not path:
+            return None  # '#fragment' or '?query' only: the page itself
+        if path.startswith("/"):
+            hit = self._lookup_path(posixpath.normpath(path.lstrip("/")))
+            return hit or self._lookup_site(path)
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+        if joined.startswith("../"):
+            joined = posixpath.normpath(path)
+        hit = self._lookup_path(joined)
+        if hit is None:
+            hit = self._lookup_site(joined)
+        return hit
+
+    def _resolve_wikilink(self, target: str) -> str | None:
+        """Obsidian order: exact path, then unique file name, then title or alias."""
+        name = target.split("#", 1)[0].strip()
+        if not name:
+            return None
+        path = posixpath.normpath(name.lstrip("/"))
+        hit = self._lookup_path(path)
+        if hit:
+            return hit
+        for e in self._extensions:
+            hit = self._lookup_path(path + e)
+            if hit:
+                return hit
+        cands = self._stems.get(_name(posixpath.basename(path)), [])
+        if len(cands) == 1:
+            return cands[0]
+        if len(cands) > 1:
+            return sorted(cands, key=lambda c: (c.count("/"), c))[0]
+        cands = self._names.get(_name(name), [])
+        return sorted(cands)[0] if cands else None

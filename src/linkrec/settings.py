@@ -1,0 +1,209 @@
+"""Settings: one frozen, validated dataclass, and where it is read from.
+
+Precedence (highest first): command-line options, ``LINKREC_*`` environment variables (the CLI
+maps them), ``linkrec.toml`` or ``[tool.linkrec]`` in ``pyproject.toml`` found from the current
+directory upwards, then the defaults below. Only this module and ``cli`` read files or the
+environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DEFAULT_CORPUS = "corpus"
+DEFAULT_MODEL = "models"
+
+_INDEX = {"index": True}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Knobs of indexing and ranking. Fields marked *index* change the saved model.
+
+    Examples
+    --------
+    >>> Settings(limit=5).limit
+    5
+    >>> Settings(limit=0)
+    Traceback (most recent call last):
+    ...
+    linkrec.errors.ConfigError: limit must be an integer between 1 and 1000, got 0
+    """
+
+    extensions: tuple[str, ...] = field(default=(".md", ".markdown"), metadata=_INDEX)
+    """*index*: file extensions that are pages."""
+    ignore: tuple[str, ...] = field(default=(), metadata=_INDEX)
+    """*index*: glob patterns (relative to the corpus root) of files or folders to skip."""
+    tables_linkable: bool = field(default=False, metadata=_INDEX)
+    """*index*: whether table cells may hold a new link."""
+    base_url: str | None = field(default=None, metadata=_INDEX)
+    """*index*: the site's base URL; links ``BASE_URL/a/b/`` are read as the page ``a/b.md``."""
+    title_weight: int = field(default=3, metadata=_INDEX)
+    """*index*: how many times the title's terms count in the page vector."""
+    heading_weight: int = field(default=2, metadata=_INDEX)
+    """*index*: how many times heading terms count in the page vector."""
+    max_page_mb: float = field(default=5.0, metadata=_INDEX)
+    """*index*: pages larger than this many megabytes are skipped with a message."""
+    jobs: int = 0
+    """Worker processes for parsing (0: one per CPU, at most 8; 1: no workers)."""
+    limit: int = 10
+    """Link suggestions per page."""
+    keywords: int = 10
+    """Missing keywords per page."""
+    min_score: float = 0.0
+    """Link suggestions scoring below this are dropped."""
+    neighbours: int = 10
+    """How many closest pages the keyword ranker and link-graph evidence look at."""
+
+    def __post_init__(self) -> None:
+        _check_int(self, "title_weight", 1, 20)
+        _check_int(self, "heading_weight", 1, 20)
+        _check_int(self, "jobs", 0, 64)
+        _check_int(self, "limit", 1, 1000)
+        _check_int(self, "keywords", 0, 1000)
+        _check_int(self, "neighbours", 1, 200)
+        _check_float(self, "min_score", 0.0, 1.0)
+        _check_float(self, "max_page_mb", 0.001, 10_000.0)
+        if not isinstance(self.tables_linkable, bool):
+            raise ConfigError(f"tables_linkable must be true or false, got {self.tables_linkable!r}")
+        for name in ("extensions", "ignore"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
+                raise ConfigError(f"{name} must be a list of non-empty strings, got {value!r}")
+        if not all(e.startswith(".") for e in self.extensions):
+            raise ConfigError(f"extensions must start with '.', got {list(self.extensions)!r}")
+        if self.base_url is not None and not isinstance(self.base_url, str):
+            raise ConfigError(f"base_url must be a string, got {self.base_url!r}")
+
+    def index_dict(self) -> dict[str, Any]:
+        """The fields that shape the saved model, as JSON-ready data."""
+        return {
+            f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
+            for f in dataclasses.fields(self)
+            if f.metadata.get("index")
+        }
+
+    def index_hash(self) -> str:
+        """A short hash of :meth:`index_dict`, stored in the manifest."""
+        blob = json.dumps(self.index_dict(), sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+
+def _check_int(s: Settings, name: str, lo: int, hi: int) -> None:
+    """Raise ConfigError unless field ``name`` is an int in [lo, hi]."""
+    v = getattr(s, name)
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise ConfigError(f"{name} must be an integer between {lo} and {hi}, got {v!r}")
+
+
+def _check_float(s: Settings, name: str, lo: float, hi: float) -> None:
+    """Raise ConfigError unless field ``name`` is a number in [lo, hi]."""
+    v = getattr(s, name)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+        raise ConfigError(f"{name} must be a number between {lo} and {hi}, got {v!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """What a config file says: settings plus the corpus and model folders."""
+
+    settings: Settings
+    """The settings, with the file's values applied."""
+    corpus: Path | None
+    """``corpus`` from the file, resolved against the file's folder (None if unset)."""
+    model: Path | None
+    """``model`` from the file, resolved against the file's folder (None if unset)."""
+    source: Path | None
+    """The file the values came from, or None when no file was found."""
+
+
+_FIELDS = {f.name for f in dataclasses.fields(Settings)}
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest ``linkrec.toml`` or ``pyproject.toml`` with ``[tool.linkrec]``, from ``start`` up."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        own = folder / "linkrec.toml"
+        if own.is_file():
+            return own, _read_toml(own)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("linkrec")
+            if isinstance(table, dict):
+                return pyproject, table
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning errors into ConfigError naming the file."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+
+
+def settings_from_mapping(values: dict[str, Any], base: Settings | None = None, *, source: str = "config") -> Settings:
+    """Apply a mapping of setting names to values on top of ``base`` (validated)."""
+    unknown = sorted(set(values) - _FIELDS)
+    if unknown:
+        raise ConfigError(f"{source}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(_FIELDS))}")
+    clean: dict[str, Any] = {}
+    for k, v in values.items():
+        clean[k] = tuple(v) if isinstance(v, list) else v
+    try:
+        return dataclasses.replace(base or Settings(), **clean)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+
+
+def load_config(start: Path | None = None) -> Config:
+    """Read the nearest config file (if any) into a :class:`Config`."""
+    found = find_config(start or Path.cwd())
+    if found is None:
+        return Config(Settings(), None, None, None)
+    path, table = found
+    table = dict(table)
+    paths: dict[str, Path | None] = {}
+    for key in ("corpus", "model"):
+        raw = table.pop(key, None)
+        if raw is not None and not isinstance(raw, str):
+            raise ConfigError(f"{path}: {key} must be a path string, got {raw!r}")
+        paths[key] = (path.parent / raw) if raw else None
+    settings = settings_from_mapping(table, source=str(path))
+    return Config(settings, paths["corpus"], paths["model"], path)
+
+
+def default_index_path(explicit: Path | None = None, config: Config | None = None) -> Path:
+    """Where the model lives: the explicit folder, else the config's, else ``models/``."""
+    if explicit is not None:
+        return explicit
+    if config is not None and config.model is not None:
+        return config.model
+    return Path(DEFAULT_MODEL)
+
+
+def default_corpus_path(explicit: Path | None = None, config: Config | None = None) -> Path:
+    """Which corpus: the explicit folder, else the config's, else ``corpus/``."""
+    if explicit is not None:
+        return explicit
+    if config is not None and config.corpus is not None:
+        return config.corpus
+    return Path(DEFAULT_CORPUS)

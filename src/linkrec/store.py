@@ -1,0 +1,239 @@
+"""Save and load a :class:`LinkIndex`: a joblib payload plus a small JSON manifest.
+
+Layout of the model folder::
+
+    manifest.json            format version, versions, settings, every page's hash, payload name + hash
+    index-<random>.joblib    the payload (plain data: records, vocabulary, counts, fitted transformer)
+    .lock                    held while a writer replaces the files
+
+The manifest is read first and is cheap; the payload is only unpickled when the manifest
+matches this linkrec version and the payload's SHA-256 is right. Both files are written to a
+temporary file and renamed into place, so a crash or a concurrent run never leaves a
+half-written model: readers always see a complete old or a complete new one.
+
+joblib runs code when it loads a file: only load model folders you (or linkrec) wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import platform
+import secrets
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import joblib
+import sklearn
+
+from .errors import IndexFormatError, IndexNotFoundError, StaleIndexError
+from .corpus import Skipped
+from .index import LinkIndex
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+
+try:
+    from importlib.metadata import version as _pkg_version
+
+    LINKREC_VERSION = _pkg_version("linkrec")
+except Exception:  # pragma: no cover - running from a source tree without install
+    LINKREC_VERSION = "0+unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The JSON manifest beside a saved model."""
+
+    data: dict[str, Any]
+
+    @property
+    def pages(self) -> dict[str, list[Any]]:
+        """Page path -> ``[sha256, size, mtime_ns]``."""
+        pages: dict[str, list[Any]] = self.data.get("pages", {})
+        return pages
+
+    @property
+    def payload(self) -> str:
+        """File name of the joblib payload."""
+        return str(self.data.get("payload", ""))
+
+
+def versions() -> dict[str, str]:
+    """The versions a model depends on."""
+    return {"linkrec": LINKREC_VERSION, "sklearn": sklearn.__version__, "python": platform.python_version()}
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder/.lock`` (a no-op where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(folder / LOCK, "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    """Write through ``write(fileobj)`` into a temp file beside ``path``, fsync, then rename."""
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: str,
+               skipped: Sequence[Skipped] = ()) -> Path:
+    """Write ``index`` into ``folder`` atomically; returns the manifest path.
+
+    Examples
+    --------
+    See :func:`load_index`.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    payload_name = f"index-{secrets.token_hex(6)}.joblib"
+    payload = {
+        "format": FORMAT_VERSION,
+        "settings_hash": index.settings_hash,
+        "records": index.records,
+        "vocab": index.vocab,
+        "counts": index.counts,
+        "transformer": index.transformer,
+        "word_counts": index.word_counts,
+        "extra": index.extra,
+    }
+
+    def dump(fh: IO[bytes]) -> None:
+        joblib.dump(payload, fh, compress=("zlib", 1))
+
+    _atomic_write(folder / payload_name, dump)
+    manifest = {
+        "format": FORMAT_VERSION,
+        **versions(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "corpus": corpus,
+        "settings": settings.index_dict(),
+        "settings_hash": index.settings_hash,
+        "payload": payload_name,
+        "payload_sha256": _sha256_file(folder / payload_name),
+        "pages": {r.path: [r.sha256, r.size, r.mtime_ns] for r in index.records},
+        "skipped": {s.path: [s.size, s.mtime_ns, s.reason] for s in skipped},
+    }
+    blob = json.dumps(manifest, indent=1, sort_keys=True).encode()
+    with _locked(folder):
+        _atomic_write(folder / MANIFEST, lambda fh: fh.write(blob))
+        for old in folder.glob("index-*.joblib"):
+            if old.name != payload_name:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+    return folder / MANIFEST
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """Read and check the manifest of a model folder.
+
+    Raises
+    ------
+    IndexNotFoundError
+        If there is no manifest.
+    IndexFormatError
+        If the manifest is not valid JSON of the expected shape.
+    StaleIndexError
+        If it was written by another format or linkrec/scikit-learn version.
+    """
+    path = folder / MANIFEST
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise IndexNotFoundError(f"{folder}: no model here (run `linkrec index`)") from None
+    except OSError as exc:
+        raise IndexFormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise IndexFormatError(f"{path}: manifest is corrupt (not JSON)") from None
+    if not isinstance(data, dict) or not isinstance(data.get("pages"), dict) or "payload" not in data:
+        raise IndexFormatError(f"{path}: manifest is corrupt (missing fields)")
+    if data.get("format") != FORMAT_VERSION:
+        raise StaleIndexError(f"{path}: model format {data.get('format')!r}, this linkrec reads {FORMAT_VERSION}")
+    now = versions()
+    for key in ("linkrec", "sklearn"):
+        if data.get(key) != now[key]:
+            raise StaleIndexError(f"{path}: model written by {key} {data.get(key)}, this is {now[key]}")
+    return Manifest(data)
+
+
+def load_index(folder: Path, *, settings: Settings, manifest: Manifest | None = None) -> LinkIndex:
+    """Load the model saved in ``folder``.
+
+    Raises
+    ------
+    IndexNotFoundError, IndexFormatError, StaleIndexError
+        See :func:`read_manifest`; also when the payload is missing, truncated or corrupt, or the
+        settings that shape the model differ from ``settings``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from linkrec import Settings, build_index
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.md").write_text("# Apples\\n\\nApples are fruit.")
+    >>> _ = (d / "b.md").write_text("# Pears\\n\\nPears are fruit too.")
+    >>> idx = build_index(d, settings=Settings())
+    >>> _ = save_index(idx, d / "m", settings=Settings(), corpus=str(d))
+    >>> len(load_index(d / "m", settings=Settings()))
+    2
+    """
+    manifest = manifest or read_manifest(folder)
+    if manifest.data.get("settings_hash") != settings.index_hash():
+        raise StaleIndexError(f"{folder / MANIFEST}: model built with other settings")
+    path = folder / manifest.payload
+    if not path.is_file():
+        raise IndexFormatError(f"{path}: model payload is missing")
+    if _sha256_file(path) != manifest.data.get("payload_sha256"):
+        raise IndexFormatError(f"{path}: model payload is corrupt or truncated (checksum mismatch)")
+    try:
+        payload = joblib.load(path)
+    except Exception as exc:  # joblib/pickle raise many types on corrupt input
+        raise IndexFormatError(f"{path}: model payload cannot be read ({type(exc).__name__})") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+        raise IndexFormatError(f"{path}: model payload has an unknown format")
+    try:
+        return LinkIndex.assemble(settings=settings, records=payload["records"], vocab=payload["vocab"],
+                                  counts=payload["counts"], word_counts=payload["word_counts"],
+                                  extra=payload["extra"], transformer=payload["transformer"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise IndexFormatError(f"{path}: model payload is incomplete ({exc})") from None
