@@ -7,6 +7,7 @@ pickles (joblib) and the index and the rankers always see text the same way.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -18,7 +19,10 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 
 STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
-    {"also", "may", "can", "like", "just", "use", "used", "using", "one", "new", "way", "make"}
+    {"also", "may", "can", "like", "just", "use", "used", "using", "one", "new", "way", "make", "does",
+     "did", "doing", "don't", "doesn't", "isn't", "it's", "let", "lets", "really", "want", "need", "needs",
+     "thing", "things", "lot", "lots", "good", "better", "best", "make", "makes", "way", "ways", "get", "gets",
+     "got", "go", "goes", "going", "say", "says", "said", "know", "see", "ll", "ve", "re"}
 )
 """English stop words: never a term of the vectorizer, never a keyword, never an anchor edge."""
 
@@ -43,7 +47,7 @@ def is_content_word(word: str) -> bool:
 
 def words(text: str) -> list[str]:
     """The lower-case words of ``text`` in order."""
-    return [m.group().lower() for m in _WORD_RE.finditer(text)]
+    return _WORD_RE.findall(text.lower())
 
 
 def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str]]:
@@ -57,31 +61,36 @@ def phrase_key(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in words(text))
 
 
-def terms(text: str, weight: int = 1) -> Iterator[str]:
+def terms(text: str) -> list[str]:
     """Vectorizer terms of ``text``: stemmed content unigrams and adjacent-content-word bigrams.
 
     A bigram joins two content words that stand next to each other in the same line with no
-    stop word between them (``"muscle cramps"`` -> ``"muscl cramp"``). Each term is yielded
-    ``weight`` times.
+    stop word between them (``"muscle cramps"`` -> ``"muscl cramp"``).
+
+    Examples
+    --------
+    >>> terms("Muscle cramps and the heat")
+    ['muscl', 'cramp', 'muscl cramp', 'heat']
     """
-    for line in text.split("\n"):
-        prev: str | None = None
-        for w in words(line):
-            if is_content_word(w):
-                s = stem(w)
-                for _ in range(weight):
-                    yield s
-                    if prev is not None:
-                        yield prev + " " + s
-                prev = s
-            else:
-                prev = None
+    out: list[str] = []
+    append = out.append
+    stop = STOP_WORDS
+    findall = _WORD_RE.findall
+    for line in text.lower().split("\n"):
+        prev = ""
+        for w in findall(line):
+            if len(w) < 2 or w in stop or w[0].isdigit():
+                prev = ""
+                continue
+            s = stem(w)
+            append(s)
+            if prev:
+                append(prev + " " + s)
+            prev = s
+    return out
 
 
 def count_surfaces(tokens: Iterable[str]) -> dict[str, int]:
     """Count lower-case content words, to pick the most common written form of each stem."""
-    out: dict[str, int] = {}
-    for w in tokens:
-        if is_content_word(w):
-            out[w] = out.get(w, 0) + 1
-    return out
+    stop = STOP_WORDS
+    return dict(Counter(w for w in tokens if len(w) > 1 and w not in stop and not w[0].isdigit()))

@@ -33,7 +33,9 @@ Progress = Callable[[int, int], None]
 Warn = Callable[[str], None]
 
 REBUILD_SHARE = 0.25
-"""Above this share of changed pages a refresh rebuilds the model from scratch."""
+REBUILD_MIN = 20
+"""Above this share (and number) of changed pages, a refresh rebuilds the model from scratch so
+that the vocabulary follows the new text."""
 
 
 def _log_warning(message: str) -> None:
@@ -134,7 +136,8 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
         return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
     if not changed and not removed:
         return IndexReport(index, len(index), (), 0, False)
-    if len(changed) + len(removed) > REBUILD_SHARE * max(1, len(known)):
+    n_changed = len(changed) + len(removed)
+    if n_changed > REBUILD_MIN and n_changed > REBUILD_SHARE * len(known):
         return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
     parsed, skipped = corpus_mod.read_pages(corpus, changed, settings, progress)
     for s in skipped:

@@ -12,6 +12,7 @@ import fnmatch
 import hashlib
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -151,17 +152,13 @@ def read_text(file: Path, *, display: str, max_bytes: int) -> tuple[str, str]:
 
 
 def page_terms(doc: Document, settings: Settings) -> dict[str, int]:
-    """Term counts of a parsed page: title (and aliases, keywords) and headings weighted up."""
-    counts: dict[str, int] = {}
-
-    def add(text: str, weight: int) -> None:
-        for t in analysis.terms(text, weight):
-            counts[t] = counts.get(t, 0) + 1
-
-    add("\n".join((doc.title, *doc.aliases, *doc.keywords)), settings.title_weight)
-    add("\n".join(doc.headings), settings.heading_weight)
-    add(doc.body, 1)
-    return counts
+    """Term counts of a parsed page: title (with aliases, keywords) and headings weighted up."""
+    counts = Counter(analysis.terms(doc.body))
+    for text, weight in (("\n".join((doc.title, *doc.aliases, *doc.keywords)), settings.title_weight),
+                         ("\n".join(doc.headings), settings.heading_weight)):
+        for term, c in Counter(analysis.terms(text)).items():
+            counts[term] += c * weight
+    return dict(counts)
 
 
 def parse_page(text: str, path: str, settings: Settings) -> Document:

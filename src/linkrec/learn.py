@@ -8,6 +8,7 @@ the fixed weights of :mod:`rank` (the learned classifier replaces them when ther
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -85,10 +86,7 @@ def passage_similarities(index: LinkIndex, text: str, mentions: Mapping[int, Seq
         first = min(m.start for m in ms)
         lo = max(0, first - PASSAGE_CHARS)
         if lo not in cache:
-            counts: dict[str, int] = {}
-            for term in analysis.terms(text[lo:first + PASSAGE_CHARS]):
-                counts[term] = counts.get(term, 0) + 1
-            cache[lo] = index.vectorize(counts)
+            cache[lo] = index.vectorize(dict(Counter(analysis.terms(text[lo:first + PASSAGE_CHARS]))))
         row = cache[lo]
         out[t] = float((index.matrix[t] @ row.T).sum())  # type: ignore[attr-defined]
     return out

@@ -139,21 +139,21 @@ def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: st
     def dump(fh: IO[bytes]) -> None:
         joblib.dump(payload, fh, compress=("zlib", 1))
 
-    _atomic_write(folder / payload_name, dump)
-    manifest = {
-        "format": FORMAT_VERSION,
-        **versions(),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "corpus": corpus,
-        "settings": settings.index_dict(),
-        "settings_hash": index.settings_hash,
-        "payload": payload_name,
-        "payload_sha256": _sha256_file(folder / payload_name),
-        "pages": {r.path: [r.sha256, r.size, r.mtime_ns] for r in index.records},
-        "skipped": {s.path: [s.size, s.mtime_ns, s.reason] for s in skipped},
-    }
-    blob = json.dumps(manifest, indent=1, sort_keys=True).encode()
     with _locked(folder):
+        _atomic_write(folder / payload_name, dump)
+        manifest = {
+            "format": FORMAT_VERSION,
+            **versions(),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "corpus": corpus,
+            "settings": settings.index_dict(),
+            "settings_hash": index.settings_hash,
+            "payload": payload_name,
+            "payload_sha256": _sha256_file(folder / payload_name),
+            "pages": {r.path: [r.sha256, r.size, r.mtime_ns] for r in index.records},
+            "skipped": {s.path: [s.size, s.mtime_ns, s.reason] for s in skipped},
+        }
+        blob = json.dumps(manifest, indent=1, sort_keys=True).encode()
         _atomic_write(folder / MANIFEST, lambda fh: fh.write(blob))
         for old in folder.glob("index-*.joblib"):
             if old.name != payload_name:

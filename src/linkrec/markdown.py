@@ -1,0 +1,989 @@
+"""Parse one Markdown page into a :class:`~linkrec.documents.Document`.
+
+The page is parsed with markdown-it-py (CommonMark plus GFM tables and strikethrough). On top of
+markdown-it's token stream this module finds, with exact code-point offsets into the page text:
+
+* the runs of plain text where a new link may be placed (``Document.linkable``);
+* every link already written (inline, reference, definition, autolink, wikilink);
+* the visible text used for indexing (``Document.body``) and the headings.
+
+Inline tokens from markdown-it carry no source positions, so a few inline rules are wrapped to
+record the range they consumed, and the remaining tokens (text, escapes, emphasis markers,
+breaks) are located with a cursor over the inline content. Content offsets are then mapped back to
+the page through per-line segments. Anything that cannot be located exactly is left out of
+``linkable``: a missing span is acceptable, a wrong one is not.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import functools
+import logging
+import re
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+from urllib.parse import unquote
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.helpers import parseLinkLabel
+from markdown_it.rules_inline import StateInline, autolink, backtick, html_inline, image, link
+from markdown_it.token import Token
+
+from .documents import Document, Link, Span
+from .errors import ParseError
+
+__all__ = ["decode_page", "parse_document"]
+
+logger = logging.getLogger(__name__)
+
+_RANGE_KEY = "linkrec_range"
+"""Key in ``Token.meta`` where the wrapped inline rules store ``(start, end, label_end)``."""
+
+_NEWLINE_RE = re.compile(r"\r\n?|\n")
+_WIKILINK_RE = re.compile(r"(?<!\\)(!?)\[\[([^\[\]\n]+)\]\]")
+_PATH_AUTOLINK_RE = re.compile(r"(?<!\\)<([^<>\s\\:@]+)>")
+_PATH_LIKE_RE = re.compile(r"[\w.~/-]*(?:/|\.[A-Za-z0-9]{1,10})(?:[#?][^\s<>]*)?")
+_URL_RE = re.compile(r"(?<![\w/@.\\])(?:https?://|www\.)\S+", re.IGNORECASE)
+_URL_TRAILING = ".,:;!?'\"*_~>"
+_HTML_HIDDEN_OPEN_RE = re.compile(
+    r"<(?:code|kbd|samp|pre|script|style|tt|var|textarea)(?=[\s>])[^>]*(?<!/)>\Z", re.IGNORECASE
+)
+_HTML_HIDDEN_CLOSE_RE = re.compile(
+    r"</(?:code|kbd|samp|pre|script|style|tt|var|textarea)\s*>\Z", re.IGNORECASE
+)
+_HTML_LINK_OPEN_RE = re.compile(r"<a[>\s]", re.IGNORECASE)
+_HTML_LINK_CLOSE_RE = re.compile(r"</a\s*>", re.IGNORECASE)
+_TRUE_WORDS = frozenset({"true", "yes", "on", "1", "y"})
+_INLINE_MARKUP_TYPES = frozenset(
+    {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
+)
+
+# Piece kinds.
+_TEXT = 0  # a text token: its content is exactly the source
+_SPECIAL = 1  # an escape or entity: visible, but not written as it is seen
+_CODE = 2  # inline code: visible, never body or linkable
+_ALT = 3  # image alt text
+_BREAK = 4  # soft or hard line break
+
+# Piece contexts.
+_PLAIN = 0
+_IN_LINK = 1  # inside a Markdown link's text
+_IN_HTML_LINK = 2  # between <a ...> and </a>
+_HIDDEN = 3  # inside raw HTML code-like elements (<code>, <kbd>, <script>, ...)
+
+# Block roles of an inline token.
+_PARAGRAPH = 0
+_HEADING = 1
+_CELL = 2
+
+_InlineRule = Callable[[StateInline, bool], bool]
+
+
+class _Piece(NamedTuple):
+    """One visible item of an inline token, located in content coordinates (-1 if unknown)."""
+
+    start: int
+    end: int
+    text: str
+    kind: int
+    ctx: int
+
+
+class _RawLink(NamedTuple):
+    """A link found in an inline token, in content coordinates (-1 when not located)."""
+
+    kind: str
+    target: str
+    text: str
+    start: int
+    end: int
+    text_start: int
+    text_end: int
+
+
+class _Cut(NamedTuple):
+    """A content range removed from linkable text and replaced in body / heading text."""
+
+    start: int
+    end: int
+    body: str
+    heading: str
+
+
+class _Segment(NamedTuple):
+    """``content[cstart:cend]`` equals ``text[sstart:sstart + cend - cstart]`` on line ``line``."""
+
+    cstart: int
+    cend: int
+    sstart: int
+    line: int
+
+
+class _Lines:
+    """Start and end offsets of every source line; ends exclude the line break."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        ends: list[int] = []
+        for match in _NEWLINE_RE.finditer(text):
+            ends.append(match.start())
+            starts.append(match.end())
+        ends.append(len(text))
+        self.starts = starts
+        self.ends = ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def line_of(self, offset: int) -> int:
+        """Return the 0-based line holding ``offset``."""
+        return bisect.bisect_right(self.starts, offset) - 1
+
+
+class _Parser(MarkdownIt):
+    """markdown-it that keeps destinations exactly as written and accepts every scheme."""
+
+    def validateLink(self, url: str) -> bool:  # noqa: N802 - markdown-it API name
+        """Accept every destination: links are reported, never rendered."""
+        return True
+
+    def normalizeLink(self, url: str) -> str:  # noqa: N802 - markdown-it API name
+        """Keep the destination as written (escapes and entities already resolved)."""
+        return url
+
+    def normalizeLinkText(self, link: str) -> str:  # noqa: N802 - markdown-it API name
+        """Keep autolink text as written."""
+        return link
+
+
+def _tracked(rule: _InlineRule, token_type: str, with_label: bool) -> _InlineRule:
+    """Wrap an inline rule so its token records the content range it consumed."""
+
+    def run(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        count = len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if not silent:
+            end = state.pos
+            tokens = state.tokens
+            for index in range(count, len(tokens)):
+                token = tokens[index]
+                if token.type == token_type:
+                    label_end = parseLinkLabel(state, start, True) if with_label else -1
+                    token.meta[_RANGE_KEY] = (start, end, label_end)
+                    break
+        return True
+
+    return run
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    """Build (once) the markdown-it parser used for every page."""
+    md = _Parser("commonmark", {"inline_definitions": True})
+    md.enable(["table", "strikethrough"])
+    # Keep escapes and entities as separate ``text_special`` tokens so text tokens stay literal.
+    md.disable("text_join")
+    ruler = md.inline.ruler
+    ruler.at("link", _tracked(link, "link_open", True))
+    ruler.at("image", _tracked(image, "image", False))
+    ruler.at("autolink", _tracked(autolink, "link_open", False))
+    ruler.at("backticks", _tracked(backtick, "code_inline", False))
+    ruler.at("html_inline", _tracked(html_inline, "html_inline", False))
+    return md
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------------
+
+
+def decode_page(data: bytes, path: str) -> str:
+    """Decode the bytes of a page as UTF-8 text.
+
+    Parameters
+    ----------
+    data : bytes
+        The raw file content.
+    path : str
+        The page path, used in error messages.
+
+    Returns
+    -------
+    str
+        The text with a leading byte-order mark removed; newlines are not translated.
+
+    Raises
+    ------
+    ParseError
+        If the data contains NUL bytes (a binary file) or is not valid UTF-8.
+    """
+    if b"\x00" in data:
+        raise ParseError(f"{path}: binary file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            f"{path}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from exc
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def parse_document(text: str, path: str, *, tables_linkable: bool = False) -> Document:
+    """Parse one Markdown page.
+
+    Parameters
+    ----------
+    text : str
+        The page text (as returned by :func:`decode_page`; a leading BOM is removed).
+    path : str
+        The page path (``/`` separated); its file name is the title of last resort.
+    tables_linkable : bool, optional
+        Whether plain text in table cells may receive new links (default ``False``).
+
+    Returns
+    -------
+    Document
+        The parsed page. Offsets in ``linkable`` and ``links`` index ``Document.text``.
+
+    Notes
+    -----
+    Never raises for any string: problems (broken front matter, ...) are reported in
+    ``Document.warnings``.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = _Lines(text)
+    warnings: list[str] = []
+    first_body_line, meta = _front_matter(text, lines, warnings)
+    body_start = lines.starts[first_body_line] if first_body_line < len(lines) else len(text)
+
+    try:
+        analysis = _Analyser(text, lines, first_body_line, tables_linkable).run(body_start)
+    except Exception as exc:  # pragma: no cover - safety net for the never-raise contract
+        logger.debug("cannot analyse %s", path, exc_info=True)
+        warnings.append(f"internal error while parsing Markdown ({type(exc).__name__}); "
+                        "page body not indexed")
+        analysis = _Analysis((), "", "", (), ())
+
+    title = _meta_title(meta, warnings) or analysis.h1 or _file_stem(path)
+    keywords = _unique(
+        _string_list(meta.get("keywords"), "keywords", warnings, split_commas=True)
+        + _string_list(meta.get("tags"), "tags", warnings, split_commas=True)
+    )
+    return Document(
+        path=path,
+        text=text,
+        title=title,
+        aliases=_unique(_string_list(meta.get("aliases"), "aliases", warnings, split_commas=False)),
+        keywords=keywords,
+        url=_meta_url(meta),
+        draft=_meta_bool(meta.get("draft")),
+        headings=analysis.headings,
+        body=analysis.body,
+        linkable=analysis.linkable,
+        links=analysis.links,
+        warnings=tuple(warnings),
+        meta=meta,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Front matter
+# ---------------------------------------------------------------------------------------------
+
+
+def _front_matter(text: str, lines: _Lines, warnings: list[str]) -> tuple[int, dict[str, object]]:
+    """Find and parse the YAML front matter; return the first body line and the mapping."""
+    if not text.startswith("---") or text[lines.starts[0] : lines.ends[0]].rstrip(" \t") != "---":
+        return 0, {}
+    close = -1
+    for index in range(1, len(lines)):
+        if text[lines.starts[index] : lines.ends[index]].rstrip(" \t") in ("---", "..."):
+            close = index
+            break
+    if close < 0:
+        if len(lines) > 1:
+            warnings.append("front matter opened on line 1 is never closed; read as Markdown")
+        return 0, {}
+    source = text[lines.starts[1] : lines.starts[close]]
+    try:
+        loaded = yaml.load(source, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 2}: " if mark is not None else ""
+        problem = exc.problem or exc.context or "syntax error"
+        warnings.append(f"front matter is not valid YAML ({where}{problem}); ignored")
+        return close + 1, {}
+    except Exception as exc:  # noqa: BLE001 - e.g. ValueError for an impossible date
+        warnings.append(f"front matter is not valid YAML ({exc}); ignored")
+        return close + 1, {}
+    if loaded is None:
+        return close + 1, {}
+    if not isinstance(loaded, dict):
+        warnings.append(
+            f"front matter is not a YAML mapping (found {type(loaded).__name__}); ignored"
+        )
+        return close + 1, {}
+    return close + 1, {str(key): value for key, value in loaded.items()}
+
+
+_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _scalar(value: object) -> str | None:
+    """Return a front matter scalar as a stripped string, None for non-scalars."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, datetime.date)):
+        return str(value)
+    return None
+
+
+def _meta_title(meta: dict[str, object], warnings: list[str]) -> str:
+    """Return the front matter title, or '' when absent or unusable."""
+    if "title" not in meta or meta["title"] is None:
+        return ""
+    title = _scalar(meta["title"])
+    if title is None:
+        warnings.append("front matter 'title' is not a string; ignored")
+        return ""
+    return " ".join(title.split())
+
+
+def _string_list(
+    value: object, key: str, warnings: list[str], *, split_commas: bool
+) -> tuple[str, ...]:
+    """Return a front matter string-or-list value as non-empty stripped strings."""
+    if value is None:
+        return ()
+    items: list[object]
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        single = _scalar(value)
+        if single is None:
+            warnings.append(f"front matter '{key}' is neither a string nor a list; ignored")
+            return ()
+        items = list(single.split(",")) if split_commas else [single]
+    result: list[str] = []
+    for item in items:
+        string = _scalar(item)
+        if string:
+            result.append(string)
+    return tuple(result)
+
+
+def _unique(items: Sequence[str]) -> tuple[str, ...]:
+    """Remove duplicates, keeping the first occurrence."""
+    return tuple(dict.fromkeys(items))
+
+
+def _meta_url(meta: dict[str, object]) -> str | None:
+    """Return the first non-empty of ``url``, ``permalink``, ``slug``."""
+    for key in ("url", "permalink", "slug"):
+        value = _scalar(meta.get(key))
+        if value:
+            return value
+    return None
+
+
+def _meta_bool(value: object) -> bool:
+    """Interpret a front matter flag (``true``, ``"yes"``, 1, ...)."""
+    if isinstance(value, str):
+        return value.strip().lower() in _TRUE_WORDS
+    if isinstance(value, (bool, int, float)):
+        return bool(value)
+    return False
+
+
+def _file_stem(path: str) -> str:
+    """Return the last path component without its extension."""
+    name = re.split(r"[/\\]", path.rstrip("/\\"))[-1]
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name or path
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown analysis
+# ---------------------------------------------------------------------------------------------
+
+
+class _Analysis(NamedTuple):
+    """What the Markdown body contributes to a Document."""
+
+    headings: tuple[str, ...]
+    h1: str
+    body: str
+    linkable: tuple[Span, ...]
+    links: tuple[Link, ...]
+
+
+class _Analyser:
+    """Walk markdown-it's tokens for one page and collect spans, links and text."""
+
+    def __init__(self, text: str, lines: _Lines, line_offset: int, tables_linkable: bool) -> None:
+        self.text = text
+        self.lines = lines
+        self.line_offset = line_offset
+        self.tables_linkable = tables_linkable
+        self.headings: list[str] = []
+        self.h1 = ""
+        self.blocks: list[str] = []
+        self.spans: list[Span] = []
+        self.links: list[Link] = []
+
+    def run(self, body_start: int) -> _Analysis:
+        """Parse the body (``text[body_start:]``) and collect everything."""
+        env: dict[str, object] = {}
+        tokens = _markdown().parse(self.text[body_start:], env)
+        row_parts: list[str] = []
+        row_cursor = -1
+        previous: Token | None = None
+        for token in tokens:
+            kind = token.type
+            if kind == "inline":
+                if previous is not None and token.children and token.map is not None:
+                    opener = previous.type
+                    if opener == "heading_open":
+                        text = self._inline(token, _HEADING, -1)[0]
+                        self.headings.append(text)
+                        if previous.tag == "h1" and not self.h1:
+                            self.h1 = text
+                    elif opener in ("td_open", "th_open"):
+                        text, row_cursor = self._inline(token, _CELL, row_cursor)
+                        if text:
+                            row_parts.append(text)
+                    else:
+                        text = self._inline(token, _PARAGRAPH, -1)[0]
+                        if text:
+                            self.blocks.append(text)
+            elif kind == "tr_open":
+                row_parts = []
+                line = self._source_line(token.map[0]) if token.map else -1
+                row_cursor = self.lines.starts[line] if 0 <= line < len(self.lines) else -1
+            elif kind == "tr_close":
+                if row_parts:
+                    self.blocks.append(" ".join(row_parts))
+                row_parts = []
+            elif kind == "definition":
+                self._definition(token)
+            previous = token
+
+        spans = sorted(self.spans, key=lambda span: (span.start, span.end))
+        linkable: list[Span] = []
+        last_end = -1
+        for span in spans:
+            if span.start >= last_end:
+                linkable.append(span)
+                last_end = span.end
+        links = sorted(self.links, key=lambda item: (item.span.start, item.span.end))
+        return _Analysis(
+            headings=tuple(self.headings),
+            h1=self.h1,
+            body="\n\n".join(self.blocks),
+            linkable=tuple(linkable),
+            links=tuple(links),
+        )
+
+    def _source_line(self, parsed_line: int) -> int:
+        """Convert a markdown-it line number to a 0-based source line."""
+        return parsed_line + self.line_offset
+
+    # -- one inline token ---------------------------------------------------------------------
+
+    def _inline(self, token: Token, role: int, row_cursor: int) -> tuple[str, int]:
+        """Process one inline token; return its visible text and the advanced row cursor."""
+        content = token.content
+        assert token.map is not None and token.children is not None
+        first_line = self._source_line(token.map[0])
+        if role == _CELL:
+            segments, row_cursor = self._cell_segments(content, first_line, row_cursor)
+        else:
+            segments = self._line_segments(content, first_line, suffix_only=role == _PARAGRAPH)
+
+        pieces, raw_links = _walk_inline(content, token.children)
+        cuts, raw_wikilinks = _find_cuts(content, pieces, with_urls=role != _HEADING)
+        raw_links.extend(raw_wikilinks)
+
+        mapper = _Mapper(segments)
+        for raw in raw_links:
+            self.links.append(self._make_link(raw, mapper, first_line, token.map))
+
+        parts: list[str] = []
+        fragments: list[tuple[int, int]] = []
+        linkable_role = role == _PARAGRAPH or (role == _CELL and self.tables_linkable)
+        _render(pieces, cuts, role == _HEADING, parts, fragments)
+        if linkable_role:
+            text = self.text
+            for start, end in fragments:
+                for span in mapper.spans(start, end):
+                    if not text[span.start : span.end].isspace():
+                        self.spans.append(span)
+        return " ".join("".join(parts).split()), row_cursor
+
+    def _line_segments(self, content: str, first_line: int, *, suffix_only: bool) -> list[_Segment]:
+        """Map each content line to its source line (content lines are source line suffixes)."""
+        text = self.text
+        starts = self.lines.starts
+        ends = self.lines.ends
+        count = len(starts)
+        segments: list[_Segment] = []
+        cpos = 0
+        for index, cline in enumerate(content.split("\n")):
+            line = first_line + index
+            if line >= count:
+                break
+            stripped = cline.lstrip(" \t")
+            core = stripped.rstrip()
+            if core:
+                lstart = starts[line]
+                source = text[lstart : ends[line]].rstrip()
+                if source.endswith(core):
+                    found = len(source) - len(core)
+                elif suffix_only:
+                    found = -1
+                else:
+                    found = source.find(core)
+                if found >= 0:
+                    cstart = cpos + len(cline) - len(stripped)
+                    segments.append(_Segment(cstart, cstart + len(core), lstart + found, line))
+            cpos += len(cline) + 1
+        return segments
+
+    def _cell_segments(
+        self, content: str, line: int, cursor: int
+    ) -> tuple[list[_Segment], int]:
+        """Locate a table cell in its row; ``\\|`` in the source is ``|`` in the content."""
+        if cursor < 0 or not content or line >= len(self.lines):
+            return [], cursor
+        form = content.replace("|", "\\|")
+        found = self.text.find(form, cursor, self.lines.ends[line])
+        if found < 0:
+            return [], cursor
+        segments: list[_Segment] = []
+        cstart = 0
+        sstart = found
+        for index, part in enumerate(content.split("|")):
+            if index:
+                # The content's "|" sits one character later in the source, after the backslash.
+                cend = cstart + 1 + len(part)
+                segments.append(_Segment(cstart, cend, sstart + 1, line))
+                sstart += 1 + cend - cstart
+            else:
+                cend = len(part)
+                segments.append(_Segment(0, cend, found, line))
+                sstart = found + cend
+            cstart = cend
+        return segments, found + len(form)
+
+    def _make_link(
+        self, raw: _RawLink, mapper: _Mapper, first_line: int, block_map: list[int]
+    ) -> Link:
+        """Turn a content-coordinate link into a Link over the source."""
+        span = mapper.range(raw.start, raw.end, same_line=False)
+        if span is None:
+            # Best effort: the whole block.
+            last_line = min(self._source_line(block_map[1]) - 1, len(self.lines) - 1)
+            span = Span(self.lines.starts[first_line], self.lines.ends[max(first_line, last_line)])
+            line = first_line
+        else:
+            line = self.lines.line_of(span.start)
+        text_span = None
+        if raw.text_start >= 0 and raw.text_end > raw.text_start:
+            text_span = mapper.range(raw.text_start, raw.text_end, same_line=True)
+        return Link(raw.target, raw.text, raw.kind, span, text_span, line + 1)
+
+    def _definition(self, token: Token) -> None:
+        """Record a link reference definition ``[label]: destination "title"``."""
+        if token.map is None:
+            return
+        meta = token.meta
+        label = str(meta.get("label", ""))
+        target = unquote(str(meta.get("url", "")))
+        first = self._source_line(token.map[0])
+        last = min(self._source_line(token.map[1]) - 1, len(self.lines) - 1)
+        if first >= len(self.lines):
+            return
+        line_start = self.lines.starts[first]
+        bracket = self.text.find("[", line_start, self.lines.ends[first])
+        start = bracket if bracket >= 0 else line_start
+        end = len(self.text[: self.lines.ends[max(first, last)]].rstrip())
+        end = max(end, start)
+        text_span = None
+        if bracket >= 0 and self.text.startswith(label + "]", bracket + 1):
+            text_span = Span(bracket + 1, bracket + 1 + len(label))
+        self.links.append(
+            Link(target, label, "definition", Span(start, end), text_span, first + 1)
+        )
+
+
+class _Mapper:
+    """Map content offsets of one inline token to source offsets through its segments."""
+
+    __slots__ = ("keys", "segments")
+
+    def __init__(self, segments: list[_Segment]) -> None:
+        self.segments = segments
+        self.keys = [segment.cstart for segment in segments]
+
+    def _find(self, offset: int) -> int:
+        """Return the index of the segment starting at or before ``offset`` (or -1)."""
+        return bisect.bisect_right(self.keys, offset) - 1
+
+    def start(self, offset: int) -> _Segment | None:
+        """Return the segment holding the character at ``offset``."""
+        index = self._find(offset)
+        if index >= 0 and offset < self.segments[index].cend:
+            return self.segments[index]
+        return None
+
+    def end(self, offset: int) -> _Segment | None:
+        """Return the segment holding the character just before ``offset``."""
+        return self.start(offset - 1)
+
+    def range(self, start: int, end: int, *, same_line: bool) -> Span | None:
+        """Map ``[start, end)``; None unless both ends are located (on one segment if asked)."""
+        if start < 0 or end <= start:
+            return None
+        first = self.start(start)
+        if first is None:
+            return None
+        if same_line:
+            if end > first.cend:
+                return None
+            last = first
+        else:
+            found = self.end(end)
+            if found is None:
+                return None
+            last = found
+        return Span(first.sstart + start - first.cstart, last.sstart + end - last.cstart)
+
+    def spans(self, start: int, end: int) -> list[Span]:
+        """Map ``[start, end)`` to the source pieces it covers, leaving out unmapped parts."""
+        result: list[Span] = []
+        segments = self.segments
+        index = max(self._find(start), 0)
+        while index < len(segments):
+            segment = segments[index]
+            if segment.cstart >= end:
+                break
+            low = max(start, segment.cstart)
+            high = min(end, segment.cend)
+            if high > low:
+                offset = segment.sstart - segment.cstart
+                result.append(Span(low + offset, high + offset))
+            index += 1
+        return result
+
+
+def _skip_break(content: str, pos: int) -> int:
+    """Advance past a line break (trailing blanks, optional backslash, newline, indentation)."""
+    size = len(content)
+    while pos < size and content[pos] in " \t":
+        pos += 1
+    if pos < size and content[pos] == "\\":
+        pos += 1
+    if pos >= size or content[pos] != "\n":
+        return -1
+    pos += 1
+    while pos < size and content[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _plain_text(tokens: Sequence[Token] | None) -> str:
+    """Return the text a reader sees in a token list (used for image alt text)."""
+    if not tokens:
+        return ""
+    parts: list[str] = []
+    for token in tokens:
+        if token.type in ("text", "text_special", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif token.type == "image":
+            parts.append(_plain_text(token.children))
+    return "".join(parts)
+
+
+def _walk_inline(content: str, children: Sequence[Token]) -> tuple[list[_Piece], list[_RawLink]]:
+    """Locate the children of an inline token in its content; collect pieces and links."""
+    pieces: list[_Piece] = []
+    links: list[_RawLink] = []
+    pos = 0  # cursor in content; -1 while lost
+    stack: list[tuple[Token, int]] = []  # open links: (link_open token, index of first piece)
+    html_link = 0
+    hidden = 0
+    for child in children:
+        kind = child.type
+        if stack and stack[-1][0].markup == "autolink" and kind != "link_close":
+            continue  # autolink text: not visible prose
+        ctx = _HIDDEN if hidden else _IN_LINK if stack else _IN_HTML_LINK if html_link else _PLAIN
+        if kind == "text":
+            value = child.content
+            if not value:
+                continue
+            if pos >= 0 and content.startswith(value, pos):
+                pieces.append(_Piece(pos, pos + len(value), value, _TEXT, ctx))
+                pos += len(value)
+            else:
+                pieces.append(_Piece(-1, -1, value, _TEXT, ctx))
+                pos = -1
+        elif kind == "text_special":
+            markup = child.markup
+            if pos >= 0 and markup and content.startswith(markup, pos):
+                pieces.append(_Piece(pos, pos + len(markup), child.content, _SPECIAL, ctx))
+                pos += len(markup)
+            else:
+                pieces.append(_Piece(-1, -1, child.content, _SPECIAL, ctx))
+                pos = -1
+        elif kind in ("softbreak", "hardbreak"):
+            pieces.append(_Piece(-1, -1, " ", _BREAK, ctx))
+            if pos >= 0:
+                pos = _skip_break(content, pos)
+        elif kind in _INLINE_MARKUP_TYPES:
+            markup = child.markup
+            if pos >= 0 and markup and content.startswith(markup, pos):
+                pos += len(markup)
+            else:
+                pos = -1
+        elif kind == "code_inline":
+            located = child.meta.get(_RANGE_KEY)
+            if located is not None:
+                pieces.append(_Piece(located[0], located[1], child.content, _CODE, ctx))
+                pos = located[1]
+            else:
+                pieces.append(_Piece(-1, -1, child.content, _CODE, ctx))
+                pos = -1
+        elif kind == "html_inline":
+            located = child.meta.get(_RANGE_KEY)
+            pos = located[1] if located is not None else -1
+            tag = child.content
+            if _HTML_LINK_OPEN_RE.match(tag):
+                html_link += 1
+            elif _HTML_LINK_CLOSE_RE.match(tag):
+                html_link = max(html_link - 1, 0)
+            elif _HTML_HIDDEN_OPEN_RE.match(tag):
+                hidden += 1
+            elif _HTML_HIDDEN_CLOSE_RE.match(tag):
+                hidden = max(hidden - 1, 0)
+        elif kind == "image":
+            located = child.meta.get(_RANGE_KEY)
+            alt = _plain_text(child.children)
+            if located is not None:
+                pieces.append(_Piece(located[0], located[1], alt, _ALT, ctx))
+                pos = located[1]
+            else:
+                pieces.append(_Piece(-1, -1, alt, _ALT, ctx))
+                pos = -1
+        elif kind == "link_open":
+            stack.append((child, len(pieces)))
+            located = child.meta.get(_RANGE_KEY)
+            if child.markup == "autolink":
+                pos = -1
+            else:
+                pos = located[0] + 1 if located is not None else -1
+        elif kind == "link_close":
+            if not stack:
+                pos = -1
+                continue
+            opener, first_piece = stack.pop()
+            links.append(_raw_link(content, opener, pieces[first_piece:]))
+            located = opener.meta.get(_RANGE_KEY)
+            pos = located[1] if located is not None else -1
+        else:
+            pos = -1
+    return pieces, links
+
+
+def _raw_link(content: str, opener: Token, inside: Sequence[_Piece]) -> _RawLink:
+    """Describe a Markdown link or autolink from its opening token and the pieces inside it."""
+    href = str(opener.attrs.get("href", ""))
+    target = unquote(href)
+    located = opener.meta.get(_RANGE_KEY)
+    start, end, label_end = located if located is not None else (-1, -1, -1)
+    if opener.markup == "autolink":
+        written = content[start + 1 : end - 1] if start >= 0 else href
+        return _RawLink("autolink", target, written, start, end, start + 1, end - 1)
+    text = " ".join("".join(piece.text for piece in inside).split())
+    kind = "reference"
+    if 0 <= label_end < end - 1 and content[label_end + 1] == "(":
+        kind = "inline"
+    text_start = start + 1 if label_end >= 0 else -1
+    return _RawLink(kind, target, text, start, end, text_start, label_end)
+
+
+def _find_cuts(
+    content: str, pieces: Sequence[_Piece], *, with_urls: bool
+) -> tuple[list[_Cut], list[_RawLink]]:
+    """Find wikilinks, path autolinks and bare URLs in runs of located text pieces."""
+    cuts: list[_Cut] = []
+    links: list[_RawLink] = []
+    run_start = run_end = -1
+    run_ctx = -1
+    for piece in pieces:
+        if piece.start >= 0 and piece.kind in (_TEXT, _SPECIAL) and piece.ctx != _HIDDEN:
+            if piece.start == run_end and piece.ctx == run_ctx:
+                run_end = piece.end
+                continue
+            if run_start >= 0:
+                _scan_run(content, run_start, run_end, run_ctx, with_urls, cuts, links)
+            run_start, run_end, run_ctx = piece.start, piece.end, piece.ctx
+    if run_start >= 0:
+        _scan_run(content, run_start, run_end, run_ctx, with_urls, cuts, links)
+    return cuts, links
+
+
+def _scan_run(
+    content: str,
+    start: int,
+    end: int,
+    ctx: int,
+    with_urls: bool,
+    cuts: list[_Cut],
+    links: list[_RawLink],
+) -> None:
+    """Find the wikilinks, path autolinks and bare URLs of one run of text."""
+    run = content[start:end]
+    found: list[_Cut] = []
+    if ctx == _PLAIN and "[[" in run:
+        for match in _WIKILINK_RE.finditer(run):
+            wiki = _wikilink(match, start)
+            if wiki is not None:
+                found.append(wiki[0])
+                if wiki[1] is not None:
+                    links.append(wiki[1])
+    if ctx == _PLAIN and "<" in run:
+        for match in _PATH_AUTOLINK_RE.finditer(run):
+            written = match.group(1)
+            cstart = start + match.start()
+            if _PATH_LIKE_RE.fullmatch(written) and not _overlaps(found, cstart, start + match.end()):
+                cut = _Cut(cstart, start + match.end(), "", written)
+                found.append(cut)
+                links.append(
+                    _RawLink("autolink", unquote(written), written, cut.start, cut.end,
+                             cstart + 1, cut.end - 1)
+                )
+    if with_urls and ("://" in run or "www." in run.lower()):
+        for match in _URL_RE.finditer(run):
+            url = _trim_url(match.group(0))
+            cstart = start + match.start()
+            if len(url) > 4 and not _overlaps(found, cstart, cstart + len(url)):
+                found.append(_Cut(cstart, cstart + len(url), "", url))
+    if found:
+        cuts.extend(found)
+        cuts.sort()
+
+
+def _overlaps(cuts: Sequence[_Cut], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of ``cuts``."""
+    return any(cut.start < end and start < cut.end for cut in cuts)
+
+
+def _trim_url(url: str) -> str:
+    """Drop trailing punctuation that ends the sentence rather than the URL."""
+    while url:
+        last = url[-1]
+        if last in _URL_TRAILING:
+            url = url[:-1]
+        elif last == ")" and url.count("(") < url.count(")"):
+            url = url[:-1]
+        elif last == "]" and url.count("[") < url.count("]"):
+            url = url[:-1]
+        elif last == "}" and url.count("{") < url.count("}"):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _wikilink(match: re.Match[str], offset: int) -> tuple[_Cut, _RawLink | None] | None:
+    """Describe ``[[target#heading|shown]]`` (or an ``![[embed]]``, which is not a link)."""
+    start = offset + match.start()
+    end = offset + match.end()
+    inner = match.group(2)
+    inner_start = offset + match.start(2)
+    bar = inner.find("|")
+    if bar >= 0:
+        target_part = inner[: bar - 1] if bar and inner[bar - 1] == "\\" else inner[:bar]
+        shown = inner[bar + 1 :]
+        shown_start = inner_start + bar + 1
+    else:
+        target_part = inner
+        shown = ""
+        shown_start = -1
+    target = target_part.strip()
+    if match.group(1):  # an embed: not visible prose, not a link
+        return _Cut(start, end, "", ""), None
+    if not target:
+        return None
+    name, _, heading = target.partition("#")
+    if shown.strip():
+        text = shown.strip()
+        text_start = shown_start + len(shown) - len(shown.lstrip())
+    else:
+        text = name.strip() or heading.strip()
+        if name.strip():
+            text_start = inner_start + target_part.find(name.strip())
+        else:
+            text_start = inner_start + target_part.find(heading.strip())
+    text_end = text_start + len(text)
+    raw = _RawLink("wikilink", target, text, start, end, text_start, text_end)
+    return _Cut(start, end, text, text), raw
+
+
+def _render(
+    pieces: Sequence[_Piece],
+    cuts: Sequence[_Cut],
+    heading: bool,
+    parts: list[str],
+    fragments: list[tuple[int, int]],
+) -> None:
+    """Append the visible text to ``parts`` and the linkable content ranges to ``fragments``."""
+    index = 0
+    count = len(cuts)
+    for piece in pieces:
+        kind = piece.kind
+        if piece.ctx == _HIDDEN or (kind == _CODE and not heading):
+            continue
+        start = piece.start
+        if start < 0 or kind == _BREAK:
+            parts.append(piece.text)
+            continue
+        end = piece.end
+        while index < count and cuts[index].end <= start:
+            index += 1
+        linkable = kind == _TEXT and piece.ctx == _PLAIN
+        if index >= count or cuts[index].start >= end:
+            parts.append(piece.text)
+            if linkable:
+                fragments.append((start, end))
+            continue
+        # The piece meets one or more cuts: keep what lies outside them.
+        cursor = start
+        scan = index
+        while scan < count and cuts[scan].start < end:
+            cut = cuts[scan]
+            if cut.start >= cursor:
+                if cut.start > cursor and kind == _TEXT:
+                    parts.append(piece.text[cursor - start : cut.start - start])
+                    if linkable:
+                        fragments.append((cursor, cut.start))
+                parts.append(cut.heading if heading else cut.body)
+            cursor = max(cursor, cut.end)
+            scan += 1
+        if cursor < end and kind == _TEXT:
+            parts.append(piece.text[cursor - start :])
+            if linkable:
+                fragments.append((cursor, end))

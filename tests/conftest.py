@@ -1,0 +1,27 @@
+"""Shared fixtures: a hand-made corpus copied to a temporary folder, and isolation from the environment."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Run every test in its own folder with no LINKREC_* variables set."""
+    for var in ("LINKREC_CORPUS", "LINKREC_MODEL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def garden(tmp_path: Path) -> Path:
+    """A copy of the small hand-made corpus (gardening, baking, bikes)."""
+    dest = tmp_path / "garden"
+    shutil.copytree(FIXTURES / "corpus", dest)
+    return dest

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from linkrec import analysis
+
+
+def test_terms_stem_and_bigrams() -> None:
+    assert analysis.terms("Muscle cramps and the heat") == ["muscl", "cramp", "muscl cramp", "heat"]
+
+
+def test_terms_skip_numbers_and_stop_words_and_break_bigrams_at_lines() -> None:
+    got = analysis.terms("take 400 mg\nmagnesium is the best")
+    assert "400" not in got and "the" not in got
+    assert "mg magnesium" not in got  # no bigram across a line break
+
+
+def test_stem_handles_possessive_and_plural() -> None:
+    assert analysis.stem("magnesium's") == analysis.stem("magnesium")
+    assert analysis.stem("cramps") == analysis.stem("cramp")
+
+
+def test_phrase_key_keeps_stop_words_in_order() -> None:
+    assert analysis.phrase_key("Adrenal Fatigue and Stress") == ("adren", "fatigu", "and", "stress")
+
+
+def test_word_spans_are_offsets_into_text() -> None:
+    text = "xx Café’s menu"
+    spans = list(analysis.word_spans(text, 3))
+    assert [text[s:e] for s, e, _ in spans] == ["Café’s", "menu"]

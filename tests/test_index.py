@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from linkrec import CorpusError, Settings, build_index
+from linkrec import corpus as corpus_mod
+from linkrec.index import LinkIndex
+
+
+def _near(index: LinkIndex, path: str) -> list[str]:
+    i = index.path_ids[path]
+    sims = index.similarities(index.row(i))
+    sims[i] = -1
+    return [index.records[j].path for j in np.argsort(-sims, kind="stable")]
+
+
+def test_obvious_neighbours(garden: Path) -> None:
+    index = build_index(garden, settings=Settings())
+    assert set(_near(index, "tomatoes.md")[:2]) == {"veg/peppers.md", "watering.md"}
+    assert _near(index, "pizza.md")[0] == "bread.md"
+    i = index.path_ids["bikes.md"]
+    sims = index.similarities(index.row(i))
+    sims[i] = 0
+    assert sims.max() < 0.1  # the off-topic page is close to nothing
+
+
+def test_records_and_link_graph(garden: Path) -> None:
+    index = build_index(garden, settings=Settings())
+    assert len(index) == 8
+    rec = index.records[index.path_ids["tomatoes.md"]]
+    assert rec.title == "Growing Tomatoes" and rec.aliases == ("tomato",)
+    out = {index.records[j].path for j in index.linked_from(index.path_ids["veg/peppers.md"])}
+    assert out == {"tomatoes.md"}  # the wikilink
+    out = {index.records[j].path for j in index.linked_from(index.path_ids["pizza.md"])}
+    assert out == {"bread.md"}  # the reference-style link
+    assert index.inbound[index.path_ids["compost.md"]] == 1
+
+
+def test_scan_skips_hidden_and_md_named_folders_and_ignores(garden: Path) -> None:
+    (garden / ".hidden").mkdir()
+    (garden / ".hidden" / "x.md").write_text("# Hidden\n\nsecret text")
+    (garden / "weird.md").mkdir()
+    (garden / "weird.md" / "inner.md").write_text("# Inner\n\ntext")
+    (garden / "notes.txt").write_text("not a page")
+    paths = [e.path for e in corpus_mod.scan(garden, Settings(ignore=("veg/*",)))]
+    assert "veg/peppers.md" not in paths
+    assert not any(p.startswith((".hidden", "weird.md")) for p in paths)
+    assert "notes.txt" not in paths and "tomatoes.md" in paths
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_tiny_corpora_build(tmp_path: Path, n: int) -> None:
+    for i in range(n):
+        (tmp_path / f"p{i}.md").write_text(f"# Page {i}\n\nApples and pears number {i}.")
+    index = build_index(tmp_path, settings=Settings())
+    assert len(index) == n and index.n_terms > 0
+
+
+def test_empty_corpus_and_stop_word_only_corpus(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="no usable page"):
+        build_index(tmp_path, settings=Settings())
+    (tmp_path / "a.md").write_text("the and of 123")
+    with pytest.raises(CorpusError, match="empty vocabulary"):
+        build_index(tmp_path, settings=Settings())
+
+
+def test_refresh_matches_a_full_build_for_similarities(garden: Path) -> None:
+    settings = Settings()
+    index = build_index(garden, settings=settings)
+    (garden / "bikes.md").write_text("# Bicycle Maintenance\n\nOil the chain and check tomato brakes.")
+    entry = [e for e in corpus_mod.scan(garden, settings) if e.path == "bikes.md"]
+    parsed, _ = corpus_mod.read_pages(garden, entry, settings)
+    refreshed = index.refreshed(parsed, ["compost.md"], settings)
+    full = build_index(garden, settings=settings)
+    assert [r.path for r in refreshed.records] == sorted(r.path for r in index.records if r.path != "compost.md")
+    assert "tomato" in refreshed.vocab
+    i = refreshed.path_ids["bikes.md"]
+    assert refreshed.records[i].sha256 == full.records[full.path_ids["bikes.md"]].sha256

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from linkrec.resolve import PageKey, Resolver
+
+
+@pytest.fixture
+def resolver() -> Resolver:
+    pages = [
+        PageKey("a.md", "Alpha", ("first",), None),
+        PageKey("dir/b.md", "Beta Page", (), "/custom/beta/"),
+        PageKey("dir/sub/index.md", "Sub Index", (), None),
+        PageKey("dir/my page.md", "Spaced", (), None),
+        PageKey("other/b.md", "Other B", (), None),
+        PageKey("c.md", "Gamma", (), None),
+        PageKey("s.md", "Slugged", (), None),
+        PageKey("t.md", "Tee", (), "slug-only"),
+    ]
+    return Resolver(pages, base_url="https://example.org/docs")
+
+
+@pytest.mark.parametrize(
+    ("target", "source", "expected"),
+    [
+        ("a.md", "c.md", "a.md"),
+        ("../a.md", "dir/b.md", "a.md"),
+        ("../a.md#section", "dir/b.md", "a.md"),
+        ("../a.md?x=1", "dir/b.md", "a.md"),
+        ("b.md", "dir/sub/index.md", None),  # dir/sub/b.md does not exist
+        ("../b.md", "dir/sub/index.md", "dir/b.md"),
+        ("my page.md", "dir/b.md", "dir/my page.md"),
+        ("my%20page.md", "dir/b.md", "dir/my page.md"),
+        ("<my page.md>", "dir/b.md", "dir/my page.md"),
+        ("sub/", "dir/b.md", "dir/sub/index.md"),
+        ("a", "c.md", "a.md"),
+        ("a.html", "c.md", "a.md"),
+        ("/custom/beta", "c.md", "dir/b.md"),
+        ("/dir/b.md", "c.md", "dir/b.md"),
+        ("https://example.org/docs/custom/beta/", "c.md", "dir/b.md"),
+        ("https://example.org/docs/dir/sub/", "c.md", "dir/sub/index.md"),
+        ("https://elsewhere.org/a.md", "c.md", None),
+        ("mailto:x@y.z", "c.md", None),
+        ("#top", "c.md", None),
+        ("/x/slug-only/", "c.md", "t.md"),
+    ],
+)
+def test_markdown_targets(resolver: Resolver, target: str, source: str, expected: str | None) -> None:
+    assert resolver.resolve(target, source) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("dir/b", "dir/b.md"),  # path first
+        ("dir/b.md", "dir/b.md"),
+        ("a", "a.md"),  # unique file name
+        ("Gamma", "c.md"),  # then title
+        ("first", "a.md"),  # or alias
+        ("beta page", "dir/b.md"),
+        ("a#Heading", "a.md"),
+        ("nothing here", None),
+    ],
+)
+def test_wikilinks(resolver: Resolver, target: str, expected: str | None) -> None:
+    assert resolver.resolve(target, "c.md", wikilink=True) == expected
+
+
+def test_wikilink_ambiguous_file_name_prefers_shallowest(resolver: Resolver) -> None:
+    assert resolver.resolve("b", "c.md", wikilink=True) == "dir/b.md"

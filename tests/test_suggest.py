@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from linkrec import PageReport, Recommender, Settings
+from linkrec.markdown import parse_document
+
+
+@pytest.fixture
+def rec(garden: Path, tmp_path: Path) -> Recommender:
+    return Recommender.open(garden, tmp_path / "model")
+
+
+DRAFT = """---
+title: My balcony garden
+---
+
+# My balcony garden
+
+This year I grow tomatoes and a few chilli peppers in pots on the balcony. Watering them in
+the heat of summer is the hardest part. I also started a small compost heap from kitchen scraps.
+My sourdough starter lives on the windowsill next to them.
+"""
+
+
+def _targets(report: PageReport) -> list[str]:
+    return [s.target for s in report.links]
+
+
+def test_draft_gets_the_obvious_links_with_anchors(rec: Recommender) -> None:
+    report = rec.suggest(DRAFT, path="balcony.md")
+    targets = _targets(report)
+    assert set(targets[:4]) == {"tomatoes.md", "veg/peppers.md", "compost.md", "watering.md"} or \
+        {"tomatoes.md", "veg/peppers.md", "compost.md"} <= set(targets[:4])
+    by_target = {s.target: s for s in report.links}
+    assert by_target["tomatoes.md"].anchor is not None
+    assert by_target["tomatoes.md"].anchor.text in ("grow tomatoes", "tomatoes")  # title "Growing Tomatoes" stem-matches
+    assert by_target["compost.md"].anchor is not None
+    assert by_target["compost.md"].anchor.text == "compost heap"
+    assert by_target["bread.md"].anchor is not None and by_target["bread.md"].anchor.text == "sourdough"
+    for s in report.links:
+        assert 0.0 <= s.score <= 1.0 and s.reason
+    assert "bikes.md" not in targets[:5]
+
+
+def test_never_self_never_linked_never_draft(rec: Recommender, garden: Path) -> None:
+    page = garden / "watering.md"
+    report = rec.suggest_file(page)
+    targets = _targets(report)
+    assert "watering.md" not in targets
+    assert "compost.md" not in targets  # already linked
+    assert "secret-draft.md" not in targets
+    assert "tomatoes.md" in targets[:3]
+
+
+def test_existing_links_in_every_form_are_respected(rec: Recommender) -> None:
+    text = (
+        "Tomatoes [here](tomatoes.md#x), peppers [[Growing Peppers]], compost [c][ref] and sourdough "
+        "<https://example.org>.\n\n[ref]: ./compost.md\n"
+    )
+    targets = _targets(rec.suggest(text, path="note.md"))
+    assert not {"tomatoes.md", "veg/peppers.md", "compost.md"} & set(targets)
+    assert "bread.md" in targets
+
+
+def test_anchors_are_exact_and_do_not_overlap(rec: Recommender) -> None:
+    report = rec.suggest(DRAFT, path="balcony.md")
+    spans = []
+    for s in report.links:
+        if s.anchor:
+            a = s.anchor
+            assert DRAFT[a.start:a.end] == a.text
+            line_start = DRAFT.rfind("\n", 0, a.start) + 1
+            assert DRAFT.count("\n", 0, a.start) + 1 == a.line and a.start - line_start + 1 == a.column
+            assert 1 <= len(a.text.split()) <= 6
+            spans.append((a.start, a.end))
+    spans.sort()
+    assert all(e1 <= s2 for (_, e1), (s2, _) in zip(spans, spans[1:]))
+
+
+def test_target_without_phrase_gets_null_anchor(garden: Path, tmp_path: Path) -> None:
+    rec = Recommender.open(garden, tmp_path / "m")
+    text = "Bake it in a hot oven after the long cold rise; flour, water and a wild yeast culture."
+    report = rec.suggest(text, limit=3)
+    bread = next(s for s in report.links if s.target == "bread.md")
+    assert bread.anchor is None or bread.anchor.text.lower() in text.lower()
+
+
+def test_min_score_and_limit(rec: Recommender) -> None:
+    report = rec.suggest(DRAFT, limit=2)
+    assert len(report.links) == 2
+    high = rec.suggest(DRAFT, min_score=0.99)
+    assert all(s.score >= 0.99 for s in high.links)
+
+
+def test_missing_keywords_are_stem_aware_and_come_from_neighbours(rec: Recommender) -> None:
+    text = "# Tomato notes\n\nI grow tomatoes in pots and water them in the morning. Pots dry out in summer."
+    report = rec.suggest(text, keywords=20)
+    terms = [k.term for k in report.keywords]
+    assert terms, "expected some missing keywords"
+    assert not any(t in ("tomato", "tomatoes", "pots", "pot") for t in terms)
+    for k in report.keywords:
+        assert k.pages and 1 <= len(k.term.split()) <= 3 and 0 < k.score <= 1
+        assert not any(ch.isdigit() for ch in k.term)
+    # no listed single word is a fragment of a listed phrase
+    phrases = [t for t in terms if " " in t]
+    assert not any(t in p.split() for t in terms if " " not in t for p in phrases)
+
+
+def test_deterministic(rec: Recommender) -> None:
+    assert rec.suggest(DRAFT).to_dict() == rec.suggest(DRAFT).to_dict()
+
+
+_alphabet = st.sampled_from(
+    ["tomatoes", "compost heap", "sourdough", "peppers", " ", "\n", "\n\n", "`", "```\n", "[", "]", "(", ")",
+     "tomatoes.md", "#", "# ", "> ", "- ", "*", "_", "<b>", "</b>", "http://x.org/tomatoes", "[[", "]]", "|",
+     "\r\n", "\t", "é", "🍅", "    "]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(_alphabet, max_size=40))
+def test_anchors_never_in_excluded_regions(rec: Recommender, parts: list[str]) -> None:
+    text = "".join(parts)
+    doc = parse_document(text, "x.md")
+    report = rec.suggest(text, path="x.md")
+    for s in report.links:
+        if s.anchor is None:
+            continue
+        a = s.anchor
+        assert text[a.start:a.end] == a.text
+        assert any(sp.start <= a.start and a.end <= sp.end for sp in doc.linkable)
+        for link in doc.links:
+            assert a.end <= link.span.start or link.span.end <= a.start
