@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 import Stemmer
@@ -40,6 +40,34 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
+def light_stem(word: str) -> str:
+    """Conservative inflection stripping for phrase matching (possessive, plural; Harman's S-stemmer).
+
+    Unlike :func:`stem` it never conflates different words (``operator`` and ``operating``).
+
+    Examples
+    --------
+    >>> [light_stem(w) for w in ["cramps", "magnesium's", "deficiencies", "boxes", "tomatoes", "status", "class"]]
+    ['cramp', 'magnesium', 'deficiency', 'box', 'tomato', 'status', 'class']
+    """
+    word = _POSSESSIVE_RE.sub("", word)
+    if word in STOP_WORDS:
+        return word
+    if len(word) > 4 and word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith(("xes", "ches", "shes", "sses", "zes")) or len(word) > 5 and word.endswith("oes"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("us", "ss", "is", "'s")):
+        return word[:-1]
+    return word
+
+
+def vocab_terms(key: Sequence[str]) -> list[str]:
+    """The vectorizer terms (stemmed unigrams, then bigrams) of a phrase key's content words."""
+    content = [stem(w) for w in key if len(w) > 1 and w not in STOP_WORDS and not w[0].isdigit()]
+    return content + [a + " " + b for a, b in zip(content, content[1:])]
+
+
 def is_content_word(word: str) -> bool:
     """True for a lower-case word that may carry meaning: not a stop word, not a number, 2+ letters."""
     return len(word) > 1 and word not in STOP_WORDS and not word.isdigit() and not word[0].isdigit()
@@ -57,8 +85,9 @@ def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
 
 
 def phrase_key(text: str) -> tuple[str, ...]:
-    """The matching key of a phrase: its stemmed lower-case words (stop words kept)."""
-    return tuple(stem(w) for w in words(text))
+    """The matching key of a phrase: its lower-case words without plural/possessive endings (stop
+    words kept)."""
+    return tuple(light_stem(w) for w in words(text))
 
 
 def terms(text: str) -> list[str]:

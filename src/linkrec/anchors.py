@@ -27,32 +27,33 @@ class Word:
     end: int
     lower: str
     stem: str
+    """Vectorizer stem (Snowball): matches vocabulary terms."""
+    key: str
+    """Light stem: matches titles, aliases, keywords and learned anchors."""
 
 
 def linkable_words(doc: Document) -> list[list[Word]]:
     """The words of each linkable run of the page, with their offsets."""
     runs: list[list[Word]] = []
     for span in doc.linkable:
-        ws = [Word(s, e, w, analysis.stem(w)) for s, e, w in analysis.word_spans(doc.text, span.start, span.end)]
+        ws = [Word(s, e, w, analysis.stem(w), analysis.light_stem(w))
+              for s, e, w in analysis.word_spans(doc.text, span.start, span.end)]
         if ws:
             runs.append(ws)
     return runs
 
 
 def specificity(index: LinkIndex, key: Sequence[str]) -> float:
-    """How specific a phrase is in the corpus, in [0, 1]: its rarest word's IDF, plus a bonus per extra word."""
+    """How specific a phrase is in the corpus, in [0, 1]: the IDF of its rarest term (word or word
+    pair), plus a bonus per extra content word."""
     idf = index.transformer.idf_
     top = math.log(len(index) + 1.0) or 1.0
     best = 0.0
-    for s in key:
-        j = index.vocab.get(s)
-        v = (float(idf[j]) - 1.0) / top if j is not None else 1.0
-        best = max(best, v)
-    if len(key) >= 2:
-        j = index.vocab.get(" ".join(key[:2]))
-        if j is not None:
-            best = max(best, (float(idf[j]) - 1.0) / top)
-    content = sum(1 for s in key if s not in analysis.STOP_WORDS)
+    terms = analysis.vocab_terms(key)
+    for t in terms:
+        j = index.vocab.get(t)
+        best = max(best, (float(idf[j]) - 1.0) / top if j is not None else 1.0)
+    content = sum(1 for t in terms if " " not in t)
     return min(1.0, best + 0.15 * max(0, content - 1))
 
 
@@ -65,10 +66,10 @@ def find_mentions(doc: Document, index: LinkIndex, runs: Sequence[Sequence[Word]
     spec_cache: dict[tuple[str, ...], float] = {}
     out: dict[int, list[Mention]] = {}
     for ws in runs:
-        stems = [w.stem for w in ws]
+        keys = [w.key for w in ws]
         for i in range(len(ws)):
             for n in range(1, min(MAX_PHRASE_WORDS, len(ws) - i) + 1):
-                key = tuple(stems[i:i + n])
+                key = tuple(keys[i:i + n])
                 hits = index.phrases.get(key)
                 learned = anchor_table.get(key)
                 if not hits and not learned:
@@ -88,6 +89,7 @@ def find_mentions(doc: Document, index: LinkIndex, runs: Sequence[Sequence[Word]
                         continue
                     seen.add(target)
                     out.setdefault(target, []).append(Mention(target, start, end, key, source, spec))
+                seen.clear()
                 for target, _count in learned or ():
                     if target in skip or target in seen:
                         continue
@@ -113,9 +115,9 @@ def term_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], target: int,
     return out
 
 
-def preference(m: Mention) -> tuple[int, int, float, int]:
-    """Sort key: best kind of phrase, then longer, then more specific, then earlier."""
-    return (PRIORITY.get(m.source, 9), -len(m.key), -m.specificity, m.start)
+def preference(m: Mention) -> tuple[int, int, int]:
+    """Sort key: best kind of phrase, then the first occurrence, then the longer phrase."""
+    return (PRIORITY.get(m.source, 9), m.start, -len(m.key))
 
 
 def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention]]) -> dict[int, Mention]:

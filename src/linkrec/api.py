@@ -11,6 +11,7 @@ import os
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -247,6 +248,58 @@ def _shared_terms(index: LinkIndex, q_row: object, target: int, k: int = 5) -> l
     return [index.term(int(idx[i])) for i in order]
 
 
+@dataclass(frozen=True, slots=True)
+class PageAnalysis:
+    """One page seen against an index: everything the rankers need."""
+
+    doc: Document
+    terms: dict[str, int]
+    q: Any
+    """The page's TF-IDF row (1 x n_terms, sparse)."""
+    sims: np.ndarray
+    runs: list[list[anchors_mod.Word]]
+    mentions: dict[int, list[Mention]]
+    exclude: set[int]
+    """The page itself and every page it already links to."""
+    self_id: int | None
+
+
+def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display: str,
+                 settings: Settings) -> PageAnalysis:
+    """Parse a page and relate it to the index (similarities, mentions, existing links)."""
+    doc = corpus_mod.parse_page(text, corpus_rel or display, settings)
+    self_id = index.path_ids.get(corpus_rel) if corpus_rel else None
+    source = corpus_rel or posixpath.basename(display)
+    exclude: set[int] = set()
+    for lk in doc.links:
+        hit = index.resolver.resolve(lk.target, source, wikilink=lk.kind == "wikilink")
+        if hit is not None:
+            exclude.add(index.path_ids[hit])
+    if self_id is not None:
+        exclude.add(self_id)
+    terms = corpus_mod.page_terms(doc, settings)
+    q = index.vectorize(terms)
+    sims = index.similarities(q)
+    runs = anchors_mod.linkable_words(doc)
+    mentions = anchors_mod.find_mentions(doc, index, runs, exclude=exclude)
+    return PageAnalysis(doc, terms, q, sims, runs, mentions, exclude, self_id)
+
+
+def score_candidates(index: LinkIndex, page: PageAnalysis,
+                     settings: Settings) -> tuple[rank.Candidates, np.ndarray, np.ndarray]:
+    """Candidate targets of a page, their scores in [0, 1] and the feature weights used."""
+    cands = rank.candidate_features(
+        index, page.sims, page.mentions, exclude=page.exclude, self_id=page.self_id,
+        text_len=len(page.doc.text), n_neighbours=settings.neighbours,
+        passage_cos=learn.passage_similarities(index, page.doc.text, page.mentions),
+        page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())),
+        link_prob=index.extra.get("link_prob"))
+    if not len(cands.targets):
+        return cands, np.zeros(0), np.zeros(len(rank.FEATURES))
+    scores, weights = learn.score(index, cands.features)
+    return cands, scores, weights
+
+
 def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corpus_rel: str | None = None,
             settings: Settings, limit: int | None = None, keywords: int | None = None,
             min_score: float | None = None) -> PageReport:
@@ -257,62 +310,36 @@ def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corp
     if limit < 0 or n_keywords < 0 or not 0.0 <= min_score <= 1.0:
         raise LinkrecError("limit and keywords must be >= 0 and min_score between 0 and 1")
     display = str(path) if path is not None else "<text>"
-    doc = corpus_mod.parse_page(text, corpus_rel or display, settings)
-    self_id = index.path_ids.get(corpus_rel) if corpus_rel else None
-    source = corpus_rel or posixpath.basename(str(path)) if path is not None else ""
-    exclude: set[int] = set()
-    for lk in doc.links:
-        hit = index.resolver.resolve(lk.target, source or "", wikilink=lk.kind == "wikilink")
-        if hit is not None and hit in index.path_ids:
-            exclude.add(index.path_ids[hit])
-    if self_id is not None:
-        exclude.add(self_id)
-    terms = corpus_mod.page_terms(doc, settings)
-    q = index.vectorize(terms)
-    sims = index.similarities(q)
-    runs = anchors_mod.linkable_words(doc)
-    mentions = anchors_mod.find_mentions(doc, index, runs, exclude=exclude)
-    link_suggestions = _rank_links(index, doc, q, sims, runs, mentions, exclude, self_id, settings,
-                                   limit, min_score)
-    near = rank.neighbours(sims, settings.neighbours, self_id)
-    kws: tuple[KeywordSuggestion, ...] = keywords_mod.missing_keywords(
-        index, terms.keys(), near, sims, limit=n_keywords)
-    return PageReport(display, link_suggestions, kws)
+    page = analyse_page(index, text, corpus_rel=corpus_rel, display=display, settings=settings)
+    links = _rank_links(index, page, settings, limit, min_score) if limit else ()
+    near = rank.neighbours(page.sims, settings.neighbours, page.self_id)
+    kws = keywords_mod.missing_keywords(index, page.terms.keys(), near, page.sims, limit=n_keywords)
+    return PageReport(display, links, kws)
 
 
-def _rank_links(index: LinkIndex, doc: Document, q: object, sims: np.ndarray,
-                runs: Sequence[Sequence[anchors_mod.Word]], mentions: dict[int, list[Mention]],
-                exclude: set[int], self_id: int | None, settings: Settings, limit: int,
+def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings, limit: int,
                 min_score: float) -> tuple[LinkSuggestion, ...]:
     """Score candidates, keep the best, give each an anchor and a reason."""
-    if limit == 0:
-        return ()
-    passage = learn.passage_similarities(index, doc.text, mentions)
-    cands = rank.candidate_features(
-        index, sims, mentions, exclude=exclude, self_id=self_id, text_len=len(doc.text),
-        n_neighbours=settings.neighbours, passage_cos=passage,
-        link_prob=index.extra.get("link_prob"), ambiguity=index.extra.get("ambiguity"))
-    if not len(cands.targets):
-        return ()
-    scores, weights = learn.score(index, cands.features)
+    cands, scores, weights = score_candidates(index, page, settings)
     order = sorted(range(len(cands.targets)),
                    key=lambda r: (-round(float(scores[r]), 9), index.records[int(cands.targets[r])].path))
     order = [r for r in order if scores[r] >= min_score][:limit]
     targets = [int(cands.targets[r]) for r in order]
-    anchor_cands: dict[int, list[Mention]] = {t: list(mentions.get(t, ())) for t in targets}
+    anchor_cands: dict[int, list[Mention]] = {t: list(page.mentions.get(t, ())) for t in targets}
     shared: dict[int, list[str]] = {}
     for t in targets:
-        shared[t] = _shared_terms(index, q, t)
-        anchor_cands[t].extend(anchors_mod.term_mentions(index, runs, t, shared[t][:3]))
+        shared[t] = _shared_terms(index, page.q, t)
+        anchor_cands[t].extend(anchors_mod.term_mentions(index, page.runs, t, shared[t][:3]))
     chosen = anchors_mod.choose_anchors(targets, anchor_cands)
+    text = page.doc.text
     out: list[LinkSuggestion] = []
     for r, t in zip(order, targets):
         m = chosen.get(t)
         anchor = None
         if m is not None:
-            line, col = _line_col(doc.text, m.start)
-            anchor = Anchor(doc.text[m.start:m.end], line, col, m.start, m.end)
-        reason = _reason(index, t, doc.text, cands.features[r], weights, shared[t], mentions.get(t, []))
+            line, col = _line_col(text, m.start)
+            anchor = Anchor(text[m.start:m.end], line, col, m.start, m.end)
+        reason = _reason(index, t, text, cands.features[r], weights, shared[t], page.mentions.get(t, []))
         rec = index.records[t]
         out.append(LinkSuggestion(rec.path, rec.title, round(float(scores[r]), 4), reason, anchor))
     return tuple(out)
@@ -327,7 +354,7 @@ def _reason(index: LinkIndex, target: int, text: str, feats: np.ndarray, weights
     named = sorted((m for m in mentions if m.source in what), key=anchors_mod.preference)
     parts: list[str] = []
     for name in rank.explain(feats, weights):
-        if name in ("mention_name", "mention_kw", "mention_anchor", "ambiguity", "n_mentions") and named:
+        if name in ("mention_name", "mention_kw", "mention_anchor", "centrality", "n_mentions") and named:
             m = named[0]
             parts.append(f"mentions “{text[m.start:m.end]}” ({what[m.source]})")
             named = []

@@ -7,7 +7,6 @@ building, a ``LinkIndex`` is never mutated.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -70,6 +69,8 @@ class LinkIndex:
         self.phrases = phrases
         self.base_url = base_url
         self.extensions = extensions
+        self.centroid = np.asarray(matrix.mean(axis=0), dtype=np.float64).ravel()
+        """Mean TF-IDF weight of every term over the corpus."""
         self._surface: dict[str, str] | None = None
         self._terms: list[str] | None = None
 
@@ -157,9 +158,7 @@ class LinkIndex:
         phrases: dict[tuple[str, ...], list[tuple[int, str]]] = {}
         for i, r in enumerate(records):
             seen: set[tuple[str, ...]] = set()
-            stem_name = posixpath.splitext(posixpath.basename(r.path))[0].replace("-", " ").replace("_", " ")
-            for source, texts in (("title", (r.title,)), ("alias", r.aliases), ("keyword", r.keywords),
-                                  ("file name", (stem_name,))):
+            for source, texts in (("title", (r.title,)), ("alias", r.aliases), ("keyword", r.keywords)):
                 for text in texts:
                     key = analysis.phrase_key(text)
                     if key and len(key) <= MAX_PHRASE_WORDS and key not in seen:

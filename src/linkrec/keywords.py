@@ -6,8 +6,13 @@ from collections.abc import Collection, Sequence
 
 import numpy as np
 
+from . import analysis
 from .index import LinkIndex
 from .results import KeywordSuggestion
+
+
+TITLE_BOOST = 2.0
+"""Weight multiplier for a term that a neighbour names in its title, aliases or keywords."""
 
 
 def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.ndarray, sims: np.ndarray, *,
@@ -15,7 +20,8 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
     """Rank the terms of the nearest pages that the page does not use.
 
     A term's score is the similarity-weighted mean of its TF-IDF weight over the nearest pages
-    ``near``. Terms are stemmed, so a page that says "cramps" does not miss "cramp". A term must
+    ``near`` (``m``), times ``log(m / c)`` where ``c`` is its mean weight over the whole corpus, so
+    words the whole site uses as much as the neighbours drop out. Terms are stemmed, so a page that says "cramps" does not miss "cramp". A term must
     be used by at least ``min_pages`` of the nearest pages (fewer when there are fewer pages).
     A single word that is part of a chosen two-word term is not listed again.
 
@@ -45,8 +51,21 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
     w = sims[near].astype(np.float64)
     w = w / (w.sum() or 1.0)
     acc = np.asarray(rows.T @ w).ravel()
+    # Contrast with the whole site (a pointwise KL term): a word every page uses as much as the
+    # neighbours do is no keyword of this neighbourhood.
+    base = np.maximum(index.centroid, 1e-9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        acc = np.where(acc > 0, acc * np.log(np.maximum(acc, 1e-12) / base), 0.0)
     users = np.asarray((rows > 0).sum(axis=0)).ravel()
     acc[users < need] = 0.0
+    acc[acc < 0] = 0.0
+    # Terms a neighbour names in its title, aliases or keywords are what it is prominently about.
+    for i in near:
+        rec = index.records[int(i)]
+        for t in set(analysis.terms("\n".join((rec.title, *rec.aliases, *rec.keywords)))):
+            j = index.vocab.get(t)
+            if j is not None:
+                acc[j] *= TITLE_BOOST
     nz = np.flatnonzero(acc)
     if not len(nz):
         return ()

@@ -23,8 +23,8 @@ PASSAGE_CHARS = 300
 
 
 def anchor_dictionary(index: LinkIndex) -> tuple[dict[tuple[str, ...], tuple[tuple[int, int], ...]],
-                                                 dict[tuple[str, ...], float], dict[tuple[str, ...], int]]:
-    """Phrase -> ((target, pages linking it with the phrase), ...), link probability, ambiguity."""
+                                                 dict[tuple[str, ...], float]]:
+    """Phrase -> ((target, pages linking it with the phrase), ...), and phrase -> link probability."""
     counts: dict[tuple[str, ...], dict[int, set[int]]] = {}
     for i, rec in enumerate(index.records):
         for kind, target, text in rec.links:
@@ -41,39 +41,27 @@ def anchor_dictionary(index: LinkIndex) -> tuple[dict[tuple[str, ...], tuple[tup
     df = np.asarray((index.counts > 0).sum(axis=0)).ravel()
     table: dict[tuple[str, ...], tuple[tuple[int, int], ...]] = {}
     prob: dict[tuple[str, ...], float] = {}
-    amb: dict[tuple[str, ...], int] = {}
     for key, by_target in counts.items():
         table[key] = tuple(sorted(((t, len(p)) for t, p in by_target.items()), key=lambda x: (-x[1], x[0])))
         linking_pages = len(set().union(*by_target.values()))
         occurring = _pages_containing(index, key, df)
         prob[key] = min(1.0, linking_pages / max(occurring, linking_pages, 1))
-        amb[key] = len(by_target)
-    for key, hits in index.phrases.items():
-        amb[key] = max(amb.get(key, 0), len({t for t, _ in hits}))
-    return table, prob, amb
+    return table, prob
 
 
 def _pages_containing(index: LinkIndex, key: tuple[str, ...], df: np.ndarray) -> int:
-    """Approximate number of pages whose text contains the phrase (from the vocabulary's document counts)."""
-    content = [s for s in key if s not in analysis.STOP_WORDS]
-    best = None
-    if len(content) >= 2:
-        for a, b in zip(content, content[1:]):
-            j = index.vocab.get(a + " " + b)
-            if j is not None:
-                best = int(df[j]) if best is None else min(best, int(df[j]))
-    if best is None:
-        for s in content:
-            j = index.vocab.get(s)
-            if j is not None:
-                best = int(df[j]) if best is None else min(best, int(df[j]))
-    return best or 0
+    """Approximate number of pages whose text contains the phrase: the document count of its
+    rarest vocabulary term (word pair if any, else word)."""
+    terms = analysis.vocab_terms(key)
+    pairs = [t for t in terms if " " in t]
+    counts = [int(df[j]) for t in (pairs or terms) if (j := index.vocab.get(t)) is not None]
+    return min(counts) if counts else 0
 
 
 def attach(index: LinkIndex, corpus: Path, settings: Settings) -> LinkIndex:
     """Learn the anchor dictionary from the corpus's links and attach it to the index."""
-    table, prob, amb = anchor_dictionary(index)
-    return index.with_extra(anchor_targets=table, link_prob=prob, ambiguity=amb)
+    table, prob = anchor_dictionary(index)
+    return index.with_extra(anchor_targets=table, link_prob=prob)
 
 
 def passage_similarities(index: LinkIndex, text: str, mentions: Mapping[int, Sequence[Mention]]) -> dict[int, float]:

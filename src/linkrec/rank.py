@@ -14,15 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from .documents import Mention
+from .analysis import vocab_terms
 from .index import LinkIndex
 
 FEATURES: tuple[str, ...] = (
     "cos",            # TF-IDF cosine of page and target
     "cos_rank",       # 1 / rank of the target by cosine
-    "mention_name",   # specificity of the best title / file-name / alias mention (0 if none)
-    "mention_kw",     # specificity of the best keyword mention
-    "mention_anchor", # link probability of the best learned-anchor mention
-    "ambiguity",      # 1 / number of targets the best mention's phrase names
+    "mention_name",   # best title / alias / file-name mention: (1 + specificity) / 2 / pages the phrase names
+    "mention_kw",     # best keyword mention, same scale
+    "mention_anchor", # best learned-anchor mention: link probability x share of its links to the target
+    "centrality",     # the page's own TF-IDF weight of the best mentioned phrase
     "n_mentions",     # log(1 + occurrences of any name of the target)
     "first_pos",      # 1 - relative position of the first mention (1 = top of page)
     "cocite",         # share of the page's nearest pages that link to the target
@@ -33,7 +34,7 @@ FEATURES: tuple[str, ...] = (
 # Fixed weights used when the corpus has too few links to learn from (logistic scale).
 FIXED_WEIGHTS: dict[str, float] = {
     "cos": 7.0, "cos_rank": 1.0, "mention_name": 3.0, "mention_kw": 1.8, "mention_anchor": 2.0,
-    "ambiguity": 0.5, "n_mentions": 0.4, "first_pos": 0.2, "cocite": 2.0, "inbound": 0.3,
+    "centrality": 1.0, "n_mentions": 0.4, "first_pos": 0.2, "cocite": 2.0, "inbound": 0.3,
     "passage_cos": 1.0,
 }
 FIXED_BIAS = -5.0
@@ -65,8 +66,8 @@ def neighbours(sims: np.ndarray, k: int, exclude: int | None) -> np.ndarray:
 def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int, Sequence[Mention]], *,
                        exclude: set[int], self_id: int | None, text_len: int, top_k: int = 50,
                        n_neighbours: int = 10, passage_cos: Mapping[int, float] | None = None,
-                       link_prob: Mapping[tuple[str, ...], float] | None = None,
-                       ambiguity: Mapping[tuple[str, ...], int] | None = None) -> Candidates:
+                       page_weights: Mapping[int, float] | None = None,
+                       link_prob: Mapping[tuple[str, ...], float] | None = None) -> Candidates:
     """Candidate targets (top cosine pages plus every mentioned page) and their features."""
     n = len(index)
     order = neighbours(sims, min(n, top_k + len(exclude) + 1), self_id)
@@ -89,14 +90,29 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
                 cocite[int(t)] = cocite.get(int(t), 0.0) + float(wj) / total
     log_n = math.log1p(n)
     link_prob = link_prob or {}
-    ambiguity = ambiguity or {}
+    page_weights = page_weights or {}
+    anchor_table: Mapping[tuple[str, ...], Sequence[tuple[int, int]]] = index.extra.get("anchor_targets", {})
+
+    def named(m: Mention) -> float:
+        pages = {t for t, _ in index.phrases.get(m.key, ())} | {t for t, _ in anchor_table.get(m.key, ())}
+        return (1.0 + m.specificity) / 2.0 / max(1, len(pages))
+
+    def learned(m: Mention) -> float:
+        hits = anchor_table.get(m.key, ())
+        total = sum(c for _, c in hits) or 1
+        share = sum(c for t, c in hits if t == m.target) / total
+        return link_prob.get(m.key, 0.0) * share
+
+    def central(m: Mention) -> float:
+        cols = [index.vocab.get(t) for t in vocab_terms(m.key)]
+        return max((page_weights.get(j, 0.0) for j in cols if j is not None), default=0.0)
     feats = np.zeros((len(cand), len(FEATURES)))
     for r, t in enumerate(cand):
         ms = mentions.get(t, ())
-        name = max((m.specificity for m in ms if m.source in ("title", "alias", "file name")), default=0.0)
-        kw = max((m.specificity for m in ms if m.source == "keyword"), default=0.0)
-        anchor = max((link_prob.get(m.key, 0.0) for m in ms if m.source == "anchor"), default=0.0)
-        amb = max((1.0 / max(1, ambiguity.get(m.key, 1)) for m in ms), default=0.0)
+        name = max((named(m) for m in ms if m.source in ("title", "alias", "file name")), default=0.0)
+        kw = max((named(m) for m in ms if m.source == "keyword"), default=0.0)
+        anchor = max((learned(m) for m in ms if m.source == "anchor"), default=0.0)
+        centrality = max((central(m) for m in ms), default=0.0)
         first = min((m.start for m in ms), default=None)
         feats[r] = (
             sims[t],
@@ -104,7 +120,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             name,
             kw,
             anchor,
-            amb,
+            centrality,
             math.log1p(len({m.start for m in ms})),
             0.0 if first is None else 1.0 - first / max(1, text_len),
             cocite.get(t, 0.0),
