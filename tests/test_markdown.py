@@ -393,11 +393,23 @@ def test_links_in_headings_are_links_but_headings_not_linkable() -> None:
     assert slices(doc) == ["Text."]
 
 
-def test_links_in_html_blocks_are_ignored() -> None:
-    doc = parse_document("<div>\n[a](b.md) text\n</div>\n\nAfter.\n", "a.md")
-    assert doc.links == ()
+def test_markdown_links_in_html_blocks_are_links_but_not_linkable() -> None:
+    # CommonMark leaves HTML blocks raw, but Markdown links written there are still the
+    # author's links (converters emit them); code-like raw HTML and comments hold none.
+    text = (
+        "<table><tr>\n  <td>See [a](b.md) and [[Wiki|w]] text</td>\n</tr></table>\n\n"
+        "<pre>\n[not](link.md)\n</pre>\n\n"
+        "<!-- [nor](this.md) -->\n\n"
+        "After.\n"
+    )
+    doc = parse_document(text, "a.md")
+    assert [(item.kind, item.target, source(doc, item.span), item.line) for item in doc.links] == [
+        ("inline", "b.md", "[a](b.md)", 2),
+        ("wikilink", "Wiki", "[[Wiki|w]]", 2),
+    ]
+    assert source(doc, doc.links[0].text_span) == "a"
     assert slices(doc) == ["After."]
-    assert "text" not in doc.body
+    assert doc.body == "After."
 
 
 def test_links_are_in_source_order() -> None:

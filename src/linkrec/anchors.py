@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from . import analysis
 from .documents import Document, Mention
+from .evidence import Holdout, stats_of
 from .index import MAX_PHRASE_WORDS, LinkIndex
 
 PRIORITY = {"title": 0, "alias": 1, "keyword": 2, "file name": 3, "anchor": 4, "term": 5}
@@ -57,12 +58,12 @@ def specificity(index: LinkIndex, key: Sequence[str]) -> float:
     return min(1.0, best + 0.15 * max(0, content - 1))
 
 
-def find_mentions(doc: Document, index: LinkIndex, runs: Sequence[Sequence[Word]],
-                  exclude: Iterable[int] = ()) -> dict[int, list[Mention]]:
-    """Every occurrence in linkable text of a corpus page's title, alias, keyword or file name,
-    and of the anchor phrases other pages use to link to it (when the index learned them)."""
+def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Iterable[int] = (),
+                  holdout: Holdout | None = None) -> dict[int, list[Mention]]:
+    """Every occurrence in linkable text of a corpus page's title, alias or keyword, and of the
+    anchor phrases other pages use to link to it (without ``holdout``'s own links)."""
     skip = set(exclude)
-    anchor_table: Mapping[tuple[str, ...], Sequence[tuple[int, int]]] = index.extra.get("anchor_targets", {})
+    stats = stats_of(index)
     spec_cache: dict[tuple[str, ...], float] = {}
     out: dict[int, list[Mention]] = {}
     for ws in runs:
@@ -71,7 +72,7 @@ def find_mentions(doc: Document, index: LinkIndex, runs: Sequence[Sequence[Word]
             for n in range(1, min(MAX_PHRASE_WORDS, len(ws) - i) + 1):
                 key = tuple(keys[i:i + n])
                 hits = index.phrases.get(key)
-                learned = anchor_table.get(key)
+                learned = stats.targets(key, holdout) if key in stats.table else None
                 if not hits and not learned:
                     continue
                 if not any(analysis.is_content_word(w.lower) for w in ws[i:i + n]):
@@ -90,7 +91,7 @@ def find_mentions(doc: Document, index: LinkIndex, runs: Sequence[Sequence[Word]
                     seen.add(target)
                     out.setdefault(target, []).append(Mention(target, start, end, key, source, spec))
                 seen.clear()
-                for target, _count in learned or ():
+                for target in sorted(learned or ()):
                     if target in skip or target in seen:
                         continue
                     seen.add(target)

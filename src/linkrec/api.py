@@ -19,7 +19,8 @@ import numpy as np
 from . import anchors as anchors_mod
 from . import corpus as corpus_mod
 from . import keywords as keywords_mod
-from . import learn
+from . import features, learn
+from .features import PageAnalysis
 from . import rank
 from .documents import Document, Mention
 from .errors import IndexFormatError, IndexNotFoundError, LinkrecError, StaleIndexError
@@ -144,7 +145,9 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
     for s in skipped:
         warn(f"skipped {s.reason}")
     gone = removed + [s.path for s in skipped]
-    index = learn.attach(index.refreshed(parsed, gone, settings), corpus, settings)
+    # The anchor dictionary follows the change; the ranker's weights are kept until a full build.
+    index = learn.attach(index.refreshed(parsed, gone, settings), corpus, settings,
+                         ranker=index.extra.get("ranker"), train=False)
     still_skipped = [corpus_mod.Skipped(p, str(v[2]), int(v[0]), int(v[1])) for p, v in known_skipped.items()
                      if p in present and p not in {c.path for c in changed}]
     save_index(index, model, settings=settings, corpus=str(corpus), skipped=[*still_skipped, *skipped])
@@ -248,56 +251,14 @@ def _shared_terms(index: LinkIndex, q_row: object, target: int, k: int = 5) -> l
     return [index.term(int(idx[i])) for i in order]
 
 
-@dataclass(frozen=True, slots=True)
-class PageAnalysis:
-    """One page seen against an index: everything the rankers need."""
-
-    doc: Document
-    terms: dict[str, int]
-    q: Any
-    """The page's TF-IDF row (1 x n_terms, sparse)."""
-    sims: np.ndarray
-    runs: list[list[anchors_mod.Word]]
-    mentions: dict[int, list[Mention]]
-    exclude: set[int]
-    """The page itself and every page it already links to."""
-    self_id: int | None
-
-
-def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display: str,
-                 settings: Settings) -> PageAnalysis:
-    """Parse a page and relate it to the index (similarities, mentions, existing links)."""
-    doc = corpus_mod.parse_page(text, corpus_rel or display, settings)
-    self_id = index.path_ids.get(corpus_rel) if corpus_rel else None
-    source = corpus_rel or posixpath.basename(display)
-    exclude: set[int] = set()
-    for lk in doc.links:
-        hit = index.resolver.resolve(lk.target, source, wikilink=lk.kind == "wikilink")
-        if hit is not None:
-            exclude.add(index.path_ids[hit])
-    if self_id is not None:
-        exclude.add(self_id)
-    terms = corpus_mod.page_terms(doc, settings)
-    q = index.vectorize(terms)
-    sims = index.similarities(q)
-    runs = anchors_mod.linkable_words(doc)
-    mentions = anchors_mod.find_mentions(doc, index, runs, exclude=exclude)
-    return PageAnalysis(doc, terms, q, sims, runs, mentions, exclude, self_id)
-
-
 def score_candidates(index: LinkIndex, page: PageAnalysis,
                      settings: Settings) -> tuple[rank.Candidates, np.ndarray, np.ndarray]:
-    """Candidate targets of a page, their scores in [0, 1] and the feature weights used."""
-    cands = rank.candidate_features(
-        index, page.sims, page.mentions, exclude=page.exclude, self_id=page.self_id,
-        text_len=len(page.doc.text), n_neighbours=settings.neighbours,
-        passage_cos=learn.passage_similarities(index, page.doc.text, page.mentions),
-        page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())),
-        link_prob=index.extra.get("link_prob"))
+    """Candidate targets of a page, their scores in [0, 1] and each feature's contribution."""
+    cands = features.candidates(index, page, settings)
     if not len(cands.targets):
-        return cands, np.zeros(0), np.zeros(len(rank.FEATURES))
-    scores, weights = learn.score(index, cands.features)
-    return cands, scores, weights
+        return cands, np.zeros(0), np.zeros((0, len(rank.FEATURES)))
+    scores, contrib = learn.score(index, cands.features)
+    return cands, scores, contrib
 
 
 def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corpus_rel: str | None = None,
@@ -310,7 +271,7 @@ def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corp
     if limit < 0 or n_keywords < 0 or not 0.0 <= min_score <= 1.0:
         raise LinkrecError("limit and keywords must be >= 0 and min_score between 0 and 1")
     display = str(path) if path is not None else "<text>"
-    page = analyse_page(index, text, corpus_rel=corpus_rel, display=display, settings=settings)
+    page = features.analyse_page(index, text, corpus_rel=corpus_rel, display=display, settings=settings)
     links = _rank_links(index, page, settings, limit, min_score) if limit else ()
     near = rank.neighbours(page.sims, settings.neighbours, page.self_id)
     kws = keywords_mod.missing_keywords(index, page.terms.keys(), near, page.sims, limit=n_keywords)
@@ -320,7 +281,7 @@ def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corp
 def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings, limit: int,
                 min_score: float) -> tuple[LinkSuggestion, ...]:
     """Score candidates, keep the best, give each an anchor and a reason."""
-    cands, scores, weights = score_candidates(index, page, settings)
+    cands, scores, contrib = score_candidates(index, page, settings)
     order = sorted(range(len(cands.targets)),
                    key=lambda r: (-round(float(scores[r]), 9), index.records[int(cands.targets[r])].path))
     order = [r for r in order if scores[r] >= min_score][:limit]
@@ -339,13 +300,13 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings, limit:
         if m is not None:
             line, col = _line_col(text, m.start)
             anchor = Anchor(text[m.start:m.end], line, col, m.start, m.end)
-        reason = _reason(index, t, text, cands.features[r], weights, shared[t], page.mentions.get(t, []))
+        reason = _reason(index, t, text, cands.features[r], contrib[r], shared[t], page.mentions.get(t, []))
         rec = index.records[t]
         out.append(LinkSuggestion(rec.path, rec.title, round(float(scores[r]), 4), reason, anchor))
     return tuple(out)
 
 
-def _reason(index: LinkIndex, target: int, text: str, feats: np.ndarray, weights: np.ndarray, shared: list[str],
+def _reason(index: LinkIndex, target: int, text: str, feats: np.ndarray, contrib: np.ndarray, shared: list[str],
             mentions: list[Mention]) -> str:
     """A short human reason naming the strongest evidence first."""
     what = {"title": "its title", "alias": "an alias", "keyword": "a keyword", "file name": "its file name",
@@ -353,7 +314,7 @@ def _reason(index: LinkIndex, target: int, text: str, feats: np.ndarray, weights
     f = dict(zip(rank.FEATURES, feats))
     named = sorted((m for m in mentions if m.source in what), key=anchors_mod.preference)
     parts: list[str] = []
-    for name in rank.explain(feats, weights):
+    for name in rank.explain(contrib):
         if name in ("mention_name", "mention_kw", "mention_anchor", "centrality", "n_mentions") and named:
             m = named[0]
             parts.append(f"mentions “{text[m.start:m.end]}” ({what[m.source]})")

@@ -15,6 +15,11 @@ TITLE_BOOST = 2.0
 """Weight multiplier for a term that a neighbour names in its title, aliases or keywords."""
 
 
+PHRASE_OVER_WORD = 0.7
+"""A two-word term replaces its own single word already listed only when it scores at least this
+share of the word's score; otherwise the word stays and the phrase is skipped."""
+
+
 def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.ndarray, sims: np.ndarray, *,
                      limit: int, min_pages: int = 2) -> tuple[KeywordSuggestion, ...]:
     """Rank the terms of the nearest pages that the page does not use.
@@ -84,7 +89,7 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
         if len(parts) == 2:
             # the phrase replaces its own single words listed before it, if it is nearly as strong
             sub = [c for c in chosen if c[0] in parts]
-            if sub and float(acc[j]) < 0.3 * max(c[1] for c in sub):
+            if sub and float(acc[j]) < PHRASE_OVER_WORD * max(c[1] for c in sub):
                 continue
             chosen = [c for c in chosen if c[0] not in parts]
         chosen.append((term, float(acc[j]), int(j)))

@@ -47,14 +47,11 @@ _PATH_AUTOLINK_RE = re.compile(r"(?<!\\)<([^<>\s\\:@]+)>")
 _PATH_LIKE_RE = re.compile(r"[\w.~/-]*(?:/|\.[A-Za-z0-9]{1,10})(?:[#?][^\s<>]*)?")
 _URL_RE = re.compile(r"(?<![\w/@.\\])(?:https?://|www\.)\S+", re.IGNORECASE)
 _URL_TRAILING = ".,:;!?'\"*_~>"
-_HTML_HIDDEN_OPEN_RE = re.compile(
-    r"<(?:code|kbd|samp|pre|script|style|tt|var|textarea)(?=[\s>])[^>]*(?<!/)>\Z", re.IGNORECASE
+_HTML_TAG_RE = re.compile(
+    r"<(/?)(pre|code|kbd|samp|tt|var|script|style|textarea|a|td|th|tr|table|h[1-6])(?=[\s/>])"
+    r"[^<>]*>",
+    re.IGNORECASE,
 )
-_HTML_HIDDEN_CLOSE_RE = re.compile(
-    r"</(?:code|kbd|samp|pre|script|style|tt|var|textarea)\s*>\Z", re.IGNORECASE
-)
-_HTML_LINK_OPEN_RE = re.compile(r"<a[>\s]", re.IGNORECASE)
-_HTML_LINK_CLOSE_RE = re.compile(r"</a\s*>", re.IGNORECASE)
 _TRUE_WORDS = frozenset({"true", "yes", "on", "1", "y"})
 _INLINE_MARKUP_TYPES = frozenset(
     {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
@@ -70,13 +67,14 @@ _BREAK = 4  # soft or hard line break
 # Piece contexts.
 _PLAIN = 0
 _IN_LINK = 1  # inside a Markdown link's text
-_IN_HTML_LINK = 2  # between <a ...> and </a>
-_HIDDEN = 3  # inside raw HTML code-like elements (<code>, <kbd>, <script>, ...)
+_IN_HTML = 2  # inside raw HTML that takes no new link: <a>, <h1>..<h6>, (<td>, <th>)
+_HIDDEN = 3  # inside raw HTML code-like elements (<pre>, <code>, <kbd>, <script>, ...)
 
 # Block roles of an inline token.
 _PARAGRAPH = 0
 _HEADING = 1
 _CELL = 2
+_RAW_HTML = 3  # an HTML block: only its Markdown-looking links are collected
 
 _InlineRule = Callable[[StateInline, bool], bool]
 
@@ -142,6 +140,47 @@ class _Lines:
     def line_of(self, offset: int) -> int:
         """Return the 0-based line holding ``offset``."""
         return bisect.bisect_right(self.starts, offset) - 1
+
+
+class _HtmlState:
+    """Raw HTML elements left open by HTML blocks and inline HTML, across the whole page."""
+
+    __slots__ = ("cell", "code", "heading", "link", "tables_linkable")
+
+    def __init__(self, tables_linkable: bool) -> None:
+        self.tables_linkable = tables_linkable
+        self.code = 0
+        self.link = 0
+        self.cell = 0
+        self.heading = 0
+
+    def context(self) -> int:
+        """Return the piece context implied by the open raw HTML elements."""
+        if self.code:
+            return _HIDDEN
+        if self.link or self.heading or (self.cell and not self.tables_linkable):
+            return _IN_HTML
+        return _PLAIN
+
+    def update(self, html: str) -> None:
+        """Account for the tags of a raw HTML fragment."""
+        if "<" not in html:
+            return
+        for match in _HTML_TAG_RE.finditer(html):
+            name = match.group(2).lower()
+            if match.group(0).endswith("/>"):
+                continue
+            step = -1 if match.group(1) else 1
+            if name in ("table", "tr"):
+                self.cell = 0  # cells are often left unclosed
+            elif name == "a":
+                self.link = max(self.link + step, 0)
+            elif name in ("td", "th"):
+                self.cell = max(self.cell + step, 0)
+            elif name[0] == "h":
+                self.heading = max(self.heading + step, 0)
+            else:
+                self.code = max(self.code + step, 0)
 
 
 class _Parser(MarkdownIt):
@@ -441,6 +480,7 @@ class _Analyser:
         self.blocks: list[str] = []
         self.spans: list[Span] = []
         self.links: list[Link] = []
+        self.html = _HtmlState(tables_linkable)
 
     def run(self, body_start: int) -> _Analysis:
         """Parse the body (``text[body_start:]``) and collect everything."""
@@ -455,16 +495,16 @@ class _Analyser:
                 if previous is not None and token.children and token.map is not None:
                     opener = previous.type
                     if opener == "heading_open":
-                        text = self._inline(token, _HEADING, -1)[0]
+                        text = self._inline(token, token.children, _HEADING, -1)[0]
                         self.headings.append(text)
                         if previous.tag == "h1" and not self.h1:
                             self.h1 = text
                     elif opener in ("td_open", "th_open"):
-                        text, row_cursor = self._inline(token, _CELL, row_cursor)
+                        text, row_cursor = self._inline(token, token.children, _CELL, row_cursor)
                         if text:
                             row_parts.append(text)
                     else:
-                        text = self._inline(token, _PARAGRAPH, -1)[0]
+                        text = self._inline(token, token.children, _PARAGRAPH, -1)[0]
                         if text:
                             self.blocks.append(text)
             elif kind == "tr_open":
@@ -477,6 +517,14 @@ class _Analyser:
                 row_parts = []
             elif kind == "definition":
                 self._definition(token)
+            elif kind == "html_block":
+                if "[" in token.content and token.map is not None:
+                    # Markdown is not parsed inside HTML blocks, but authors (and converters)
+                    # often write Markdown links there: collect them, never as linkable text.
+                    children = _markdown().parseInline(token.content, env)[0].children or []
+                    self._inline(token, children, _RAW_HTML, -1)
+                else:
+                    self.html.update(token.content)
             previous = token
 
         spans = sorted(self.spans, key=lambda span: (span.start, span.end))
@@ -501,23 +549,27 @@ class _Analyser:
 
     # -- one inline token ---------------------------------------------------------------------
 
-    def _inline(self, token: Token, role: int, row_cursor: int) -> tuple[str, int]:
+    def _inline(
+        self, token: Token, children: Sequence[Token], role: int, row_cursor: int
+    ) -> tuple[str, int]:
         """Process one inline token; return its visible text and the advanced row cursor."""
         content = token.content
-        assert token.map is not None and token.children is not None
+        assert token.map is not None
         first_line = self._source_line(token.map[0])
         if role == _CELL:
             segments, row_cursor = self._cell_segments(content, first_line, row_cursor)
         else:
-            segments = self._line_segments(content, first_line, suffix_only=role == _PARAGRAPH)
+            segments = self._line_segments(content, first_line, suffix_only=role != _HEADING)
 
-        pieces, raw_links = _walk_inline(content, token.children)
+        pieces, raw_links = _walk_inline(content, children, self.html, role == _RAW_HTML)
         cuts, raw_wikilinks = _find_cuts(content, pieces, with_urls=role != _HEADING)
         raw_links.extend(raw_wikilinks)
 
         mapper = _Mapper(segments)
         for raw in raw_links:
             self.links.append(self._make_link(raw, mapper, first_line, token.map))
+        if role == _RAW_HTML:
+            return "", row_cursor
 
         parts: list[str] = []
         fragments: list[tuple[int, int]] = []
@@ -717,19 +769,23 @@ def _plain_text(tokens: Sequence[Token] | None) -> str:
     return "".join(parts)
 
 
-def _walk_inline(content: str, children: Sequence[Token]) -> tuple[list[_Piece], list[_RawLink]]:
-    """Locate the children of an inline token in its content; collect pieces and links."""
+def _walk_inline(
+    content: str, children: Sequence[Token], html: _HtmlState, drop_hidden_links: bool
+) -> tuple[list[_Piece], list[_RawLink]]:
+    """Locate the children of an inline token in its content; collect pieces and links.
+
+    With ``drop_hidden_links``, links inside raw ``<pre>``/``<code>``/... are not collected.
+    """
     pieces: list[_Piece] = []
     links: list[_RawLink] = []
     pos = 0  # cursor in content; -1 while lost
-    stack: list[tuple[Token, int]] = []  # open links: (link_open token, index of first piece)
-    html_link = 0
-    hidden = 0
+    stack: list[tuple[Token, int, int]] = []  # open links: (link_open, first piece, context)
+    html_ctx = html.context()
     for child in children:
         kind = child.type
         if stack and stack[-1][0].markup == "autolink" and kind != "link_close":
             continue  # autolink text: not visible prose
-        ctx = _HIDDEN if hidden else _IN_LINK if stack else _IN_HTML_LINK if html_link else _PLAIN
+        ctx = html_ctx if html_ctx == _HIDDEN or not stack else _IN_LINK
         if kind == "text":
             value = child.content
             if not value:
@@ -769,15 +825,8 @@ def _walk_inline(content: str, children: Sequence[Token]) -> tuple[list[_Piece],
         elif kind == "html_inline":
             located = child.meta.get(_RANGE_KEY)
             pos = located[1] if located is not None else -1
-            tag = child.content
-            if _HTML_LINK_OPEN_RE.match(tag):
-                html_link += 1
-            elif _HTML_LINK_CLOSE_RE.match(tag):
-                html_link = max(html_link - 1, 0)
-            elif _HTML_HIDDEN_OPEN_RE.match(tag):
-                hidden += 1
-            elif _HTML_HIDDEN_CLOSE_RE.match(tag):
-                hidden = max(hidden - 1, 0)
+            html.update(child.content)
+            html_ctx = html.context()
         elif kind == "image":
             located = child.meta.get(_RANGE_KEY)
             alt = _plain_text(child.children)
@@ -788,7 +837,7 @@ def _walk_inline(content: str, children: Sequence[Token]) -> tuple[list[_Piece],
                 pieces.append(_Piece(-1, -1, alt, _ALT, ctx))
                 pos = -1
         elif kind == "link_open":
-            stack.append((child, len(pieces)))
+            stack.append((child, len(pieces), ctx))
             located = child.meta.get(_RANGE_KEY)
             if child.markup == "autolink":
                 pos = -1
@@ -798,8 +847,9 @@ def _walk_inline(content: str, children: Sequence[Token]) -> tuple[list[_Piece],
             if not stack:
                 pos = -1
                 continue
-            opener, first_piece = stack.pop()
-            links.append(_raw_link(content, opener, pieces[first_piece:]))
+            opener, first_piece, opened_in = stack.pop()
+            if not (drop_hidden_links and opened_in == _HIDDEN):
+                links.append(_raw_link(content, opener, pieces[first_piece:]))
             located = opener.meta.get(_RANGE_KEY)
             pos = located[1] if located is not None else -1
         else:
@@ -857,14 +907,14 @@ def _scan_run(
     """Find the wikilinks, path autolinks and bare URLs of one run of text."""
     run = content[start:end]
     found: list[_Cut] = []
-    if ctx == _PLAIN and "[[" in run:
+    if ctx in (_PLAIN, _IN_HTML) and "[[" in run:
         for match in _WIKILINK_RE.finditer(run):
             wiki = _wikilink(match, start)
             if wiki is not None:
                 found.append(wiki[0])
                 if wiki[1] is not None:
                     links.append(wiki[1])
-    if ctx == _PLAIN and "<" in run:
+    if ctx in (_PLAIN, _IN_HTML) and "<" in run:
         for match in _PATH_AUTOLINK_RE.finditer(run):
             written = match.group(1)
             cstart = start + match.start()

@@ -15,6 +15,7 @@ import numpy as np
 
 from .documents import Mention
 from .analysis import vocab_terms
+from .evidence import Holdout, stats_of
 from .index import LinkIndex
 
 FEATURES: tuple[str, ...] = (
@@ -67,7 +68,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
                        exclude: set[int], self_id: int | None, text_len: int, top_k: int = 50,
                        n_neighbours: int = 10, passage_cos: Mapping[int, float] | None = None,
                        page_weights: Mapping[int, float] | None = None,
-                       link_prob: Mapping[tuple[str, ...], float] | None = None) -> Candidates:
+                       holdout: Holdout | None = None) -> Candidates:
     """Candidate targets (top cosine pages plus every mentioned page) and their features."""
     n = len(index)
     order = neighbours(sims, min(n, top_k + len(exclude) + 1), self_id)
@@ -89,19 +90,17 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             for t in index.out_links[int(j)]:
                 cocite[int(t)] = cocite.get(int(t), 0.0) + float(wj) / total
     log_n = math.log1p(n)
-    link_prob = link_prob or {}
     page_weights = page_weights or {}
-    anchor_table: Mapping[tuple[str, ...], Sequence[tuple[int, int]]] = index.extra.get("anchor_targets", {})
+    stats = stats_of(index)
 
     def named(m: Mention) -> float:
-        pages = {t for t, _ in index.phrases.get(m.key, ())} | {t for t, _ in anchor_table.get(m.key, ())}
+        pages = {t for t, _ in index.phrases.get(m.key, ())} | set(stats.targets(m.key, holdout))
         return (1.0 + m.specificity) / 2.0 / max(1, len(pages))
 
     def learned(m: Mention) -> float:
-        hits = anchor_table.get(m.key, ())
-        total = sum(c for _, c in hits) or 1
-        share = sum(c for t, c in hits if t == m.target) / total
-        return link_prob.get(m.key, 0.0) * share
+        hits = stats.targets(m.key, holdout)
+        share = hits.get(m.target, 0) / (sum(hits.values()) or 1)
+        return stats.link_probability(m.key, holdout) * share
 
     def central(m: Mention) -> float:
         cols = [index.vocab.get(t) for t in vocab_terms(m.key)]
@@ -124,7 +123,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             math.log1p(len({m.start for m in ms})),
             0.0 if first is None else 1.0 - first / max(1, text_len),
             cocite.get(t, 0.0),
-            math.log1p(int(index.inbound[t])) / log_n if log_n else 0.0,
+            math.log1p(int(index.inbound[t]) - (holdout is not None and t in holdout.targets)) / log_n,
             (passage_cos or {}).get(t, 0.0),
         )
     return Candidates(np.asarray(cand, dtype=np.int64), feats)
@@ -137,8 +136,7 @@ def fixed_scores(features: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def explain(features: np.ndarray, weights: np.ndarray) -> list[str]:
+def explain(contrib: np.ndarray) -> list[str]:
     """Names of the features that contributed most to a score, strongest first."""
-    contrib = features * weights
     order = np.argsort(-contrib, kind="stable")
     return [FEATURES[i] for i in order if contrib[i] > 0.05][:3]

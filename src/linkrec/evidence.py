@@ -1,0 +1,104 @@
+"""The anchor dictionary: which phrases the site's pages use to link to which pages.
+
+Learned at index time from every page's existing links (Gerlach et al. 2021 call the same
+statistics an anchor dictionary and link probability). A :class:`Holdout` gives the view of these
+statistics without one page's own links, so that training on that page leaks nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import analysis
+from .index import MAX_PHRASE_WORDS, LinkIndex
+
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Holdout:
+    """One page's own contribution to the learned statistics, to be left out."""
+
+    page: int
+    """Id of the page."""
+    anchors: Mapping[Key, frozenset[int]] = field(default_factory=dict)
+    """Phrase -> targets the page links with that phrase."""
+    targets: frozenset[int] = frozenset()
+    """Every page the page links to."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorStats:
+    """Phrase -> target -> number of pages that link the target with the phrase, and how often
+    each phrase is a link where it occurs."""
+
+    table: Mapping[Key, Mapping[int, int]]
+    """Phrase -> {target id: pages linking it with the phrase}."""
+    linking: Mapping[Key, int]
+    """Phrase -> pages where the phrase is a link (to any target)."""
+    occurring: Mapping[Key, int]
+    """Phrase -> pages whose text contains the phrase (from the vocabulary's document counts)."""
+
+    @classmethod
+    def learn(cls, index: LinkIndex) -> tuple[AnchorStats, dict[int, Holdout]]:
+        """Count the anchors of every page's links; also return each page's holdout."""
+        by_key: dict[Key, dict[int, set[int]]] = {}
+        per_page: dict[int, dict[Key, set[int]]] = {}
+        for i, rec in enumerate(index.records):
+            for kind, target, text in rec.links:
+                hit = index.resolver.resolve(target, rec.path, wikilink=kind == "wikilink")
+                t = index.path_ids.get(hit) if hit else None
+                if t is None or t == i:
+                    continue
+                key = analysis.phrase_key(text)
+                if not key or len(key) > MAX_PHRASE_WORDS or not any(analysis.is_content_word(w) for w in key):
+                    continue
+                by_key.setdefault(key, {}).setdefault(t, set()).add(i)
+                per_page.setdefault(i, {}).setdefault(key, set()).add(t)
+        df = np.asarray((index.counts > 0).sum(axis=0)).ravel()
+        table = {k: {t: len(p) for t, p in v.items()} for k, v in by_key.items()}
+        linking = {k: len(set().union(*v.values())) for k, v in by_key.items()}
+        occurring = {k: max(_pages_containing(index, k, df), linking[k]) for k in by_key}
+        holdouts = {
+            i: Holdout(i, {k: frozenset(ts) for k, ts in keys.items()}, frozenset(index.out_links[i].tolist()))
+            for i, keys in per_page.items()
+        }
+        return cls(table, linking, occurring), holdouts
+
+    def targets(self, key: Key, holdout: Holdout | None = None) -> dict[int, int]:
+        """Target -> pages linking it with ``key`` (without the holdout page's own links)."""
+        counts = self.table.get(key)
+        if not counts:
+            return {}
+        if holdout is None or key not in holdout.anchors:
+            return dict(counts)
+        mine = holdout.anchors[key]
+        out = {t: c - (1 if t in mine else 0) for t, c in counts.items()}
+        return {t: c for t, c in out.items() if c > 0}
+
+    def link_probability(self, key: Key, holdout: Holdout | None = None) -> float:
+        """Share of the pages containing ``key`` where it is a link."""
+        linking = self.linking.get(key, 0)
+        occurring = self.occurring.get(key, 0)
+        if holdout is not None and key in holdout.anchors:
+            linking -= 1
+            occurring -= 1
+        return linking / occurring if linking > 0 and occurring > 0 else 0.0
+
+
+def _pages_containing(index: LinkIndex, key: Key, df: np.ndarray) -> int:
+    """Approximate number of pages whose text contains the phrase: the document count of its
+    rarest vocabulary term (word pair if any, else word)."""
+    terms = analysis.vocab_terms(key)
+    pairs = [t for t in terms if " " in t]
+    counts = [int(df[j]) for t in (pairs or terms) if (j := index.vocab.get(t)) is not None]
+    return min(counts) if counts else 0
+
+
+def stats_of(index: LinkIndex) -> AnchorStats:
+    """The anchor statistics attached to ``index`` (empty if none were learned)."""
+    stats = index.extra.get("anchors")
+    return stats if isinstance(stats, AnchorStats) else AnchorStats({}, {}, {})

@@ -1,0 +1,84 @@
+"""Relate one page to a fitted index: parse it, vectorise it, find its mentions, and compute the
+evidence features of its candidate link targets."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import analysis, rank
+from . import anchors as anchors_mod
+from . import corpus as corpus_mod
+from .documents import Document, Mention
+from .evidence import Holdout
+from .index import LinkIndex
+from .settings import Settings
+
+PASSAGE_CHARS = 300
+"""Characters on each side of a mention that make up its passage."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageAnalysis:
+    """One page seen against an index: everything the rankers need."""
+
+    doc: Document
+    terms: dict[str, int]
+    q: Any
+    """The page's TF-IDF row (1 x n_terms, sparse)."""
+    sims: np.ndarray
+    runs: list[list[anchors_mod.Word]]
+    mentions: dict[int, list[Mention]]
+    exclude: set[int]
+    """The page itself and every page it already links to."""
+    self_id: int | None
+
+
+def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display: str, settings: Settings,
+                 holdout: Holdout | None = None) -> PageAnalysis:
+    """Parse a page and relate it to the index (similarities, mentions, existing links)."""
+    doc = corpus_mod.parse_page(text, corpus_rel or display, settings)
+    self_id = index.path_ids.get(corpus_rel) if corpus_rel else None
+    source = corpus_rel or display.replace("\\", "/").rsplit("/", 1)[-1]
+    exclude: set[int] = set()
+    for lk in doc.links:
+        hit = index.resolver.resolve(lk.target, source, wikilink=lk.kind == "wikilink")
+        if hit is not None:
+            exclude.add(index.path_ids[hit])
+    if self_id is not None:
+        exclude.add(self_id)
+    terms = corpus_mod.page_terms(doc, settings)
+    q = index.vectorize(terms)
+    sims = index.similarities(q)
+    runs = anchors_mod.linkable_words(doc)
+    mentions = anchors_mod.find_mentions(index, runs, exclude=exclude, holdout=holdout)
+    return PageAnalysis(doc, terms, q, sims, runs, mentions, exclude, self_id)
+
+
+def passage_similarities(index: LinkIndex, text: str, mentions: Mapping[int, Sequence[Mention]]) -> dict[int, float]:
+    """Cosine of the text around each target's first mention and the target page."""
+    out: dict[int, float] = {}
+    cache: dict[int, Any] = {}
+    for t, ms in mentions.items():
+        if not ms:
+            continue
+        first = min(m.start for m in ms)
+        if first not in cache:
+            window = text[max(0, first - PASSAGE_CHARS):first + PASSAGE_CHARS]
+            cache[first] = index.vectorize(dict(Counter(analysis.terms(window))))
+        out[t] = float((index.matrix[t] @ cache[first].T).sum())
+    return out
+
+
+def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings,
+               holdout: Holdout | None = None) -> rank.Candidates:
+    """The candidate targets of a page and their evidence features."""
+    return rank.candidate_features(
+        index, page.sims, page.mentions, exclude=page.exclude, self_id=page.self_id,
+        text_len=len(page.doc.text), n_neighbours=settings.neighbours,
+        passage_cos=passage_similarities(index, page.doc.text, page.mentions),
+        page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=holdout)
