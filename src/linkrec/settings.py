@@ -67,6 +67,22 @@ class Settings:
     """Link suggestions scoring below this are dropped."""
     neighbours: int = 10
     """How many closest pages the keyword ranker and link-graph evidence look at."""
+    max_links: int = 0
+    """Link budget: at most this many suggestions per page (0: no cap beyond ``limit``)."""
+    words_per_link: int = 0
+    """Link budget: at most one suggestion per this many words of the page (0: no such cap)."""
+    skip_sentences: int = 0
+    """Link budget: no anchor in the first N sentences of the page body."""
+    exclude_targets: tuple[str, ...] = ()
+    """Link budget: glob patterns of target pages never suggested."""
+    headings_linkable: bool = False
+    """Whether a heading may hold a new link (``apply`` never writes into headings unless true)."""
+    link_style: str = "auto"
+    """How ``apply`` writes links: ``auto`` (the corpus's own style), ``markdown`` (relative
+    paths), ``wikilink`` or ``url`` (``url_pattern``)."""
+    url_pattern: str = "/{path}/"
+    """With ``link_style = "url"``: the link target; ``{path}`` is the target's path without the
+    extension, ``{slug}`` its file name without the extension, ``{url}`` its front matter url."""
 
     def __post_init__(self) -> None:
         _check_int(self, "title_weight", 1, 20)
@@ -75,11 +91,19 @@ class Settings:
         _check_int(self, "limit", 1, 1000)
         _check_int(self, "keywords", 0, 1000)
         _check_int(self, "neighbours", 1, 200)
+        _check_int(self, "max_links", 0, 1000)
+        _check_int(self, "words_per_link", 0, 1_000_000)
+        _check_int(self, "skip_sentences", 0, 10_000)
+        if self.link_style not in ("auto", "markdown", "wikilink", "url"):
+            raise ConfigError(f"link_style must be one of auto, markdown, wikilink, url, got {self.link_style!r}")
+        if not isinstance(self.url_pattern, str) or not self.url_pattern:
+            raise ConfigError(f"url_pattern must be a non-empty string, got {self.url_pattern!r}")
+        for name in ("tables_linkable", "headings_linkable"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"{name} must be true or false, got {getattr(self, name)!r}")
         _check_float(self, "min_score", 0.0, 1.0)
         _check_float(self, "max_page_mb", 0.001, 10_000.0)
-        if not isinstance(self.tables_linkable, bool):
-            raise ConfigError(f"tables_linkable must be true or false, got {self.tables_linkable!r}")
-        for name in ("extensions", "ignore"):
+        for name in ("extensions", "ignore", "exclude_targets"):
             value = getattr(self, name)
             if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
                 raise ConfigError(f"{name} must be a list of non-empty strings, got {value!r}")
