@@ -360,7 +360,8 @@ def test_wikilink_with_escaped_pipe_in_table() -> None:
 
 
 def test_images_are_not_links_and_not_linkable() -> None:
-    doc = parse_document("An ![alt text](img.png \"t\") and ![ref][img] end.\n\n[img]: i.png\n", "a.md")
+    text = "An ![alt text](img.png \"t\") and ![ref][img] end.\n\n[img]: i.png\n"
+    doc = parse_document(text, "a.md")
     assert [item.kind for item in doc.links] == ["definition"]
     assert slices(doc) == ["An ", " and ", " end."]
     assert "alt text" in doc.body
@@ -395,10 +396,11 @@ def test_links_in_headings_are_links_but_headings_not_linkable() -> None:
 
 def test_markdown_links_in_html_blocks_are_links_but_not_linkable() -> None:
     # CommonMark leaves HTML blocks raw, but Markdown links written there are still the
-    # author's links (converters emit them); code-like raw HTML and comments hold none.
+    # author's links (converters emit them, even inside <code>); scripts and comments hold none.
     text = (
-        "<table><tr>\n  <td>See [a](b.md) and [[Wiki|w]] text</td>\n</tr></table>\n\n"
-        "<pre>\n[not](link.md)\n</pre>\n\n"
+        "<table><tr>\n  <td>See [a](b.md) and [[Wiki|w]] text</td>\n"
+        "  <td><code>[c](c.md)</code></td>\n</tr></table>\n\n"
+        "<script>\nhandlers[name](event)\n</script>\n\n"
         "<!-- [nor](this.md) -->\n\n"
         "After.\n"
     )
@@ -406,6 +408,7 @@ def test_markdown_links_in_html_blocks_are_links_but_not_linkable() -> None:
     assert [(item.kind, item.target, source(doc, item.span), item.line) for item in doc.links] == [
         ("inline", "b.md", "[a](b.md)", 2),
         ("wikilink", "Wiki", "[[Wiki|w]]", 2),
+        ("inline", "c.md", "[c](c.md)", 3),
     ]
     assert source(doc, doc.links[0].text_span) == "a"
     assert slices(doc) == ["After."]
@@ -422,10 +425,38 @@ def test_links_are_in_source_order() -> None:
 
 
 def test_html_anchor_text_is_not_linkable() -> None:
-    doc = parse_document('Raw <a href="x.md">anchor text</a> and <code>raw code</code> ok.\n', "a.md")
+    text = 'Raw <a href="x.md">anchor text</a> and <code>raw code</code> ok.\n'
+    doc = parse_document(text, "a.md")
     assert linkable_text(doc) == "Raw | and | ok."
     assert "raw code" not in doc.body
     assert "anchor text" in doc.body
+
+
+def test_raw_html_elements_left_open_across_blocks() -> None:
+    text = (
+        "<div><pre><code>config: a\n\n"
+        "still inside the raw pre element\n\n"
+        "</code></pre></div>\n\n"
+        "<table><tr><td>\n\n"
+        "Prose in a raw HTML cell.\n\n"
+        "</td></tr></table>\n\n"
+        "Outside.\n"
+    )
+    assert slices(parse_document(text, "a.md")) == ["Outside."]
+    on = parse_document(text, "a.md", tables_linkable=True)
+    assert slices(on) == ["Prose in a raw HTML cell.", "Outside."]
+    assert_spans_are_plain_text(on, tables_linkable=True)
+
+
+def test_definition_in_blockquote_and_list() -> None:
+    text = "> [q]: quoted.md\n\n- [l]: <listed page.md>\n\n[q] and [l].\n"
+    doc = parse_document(text, "a.md")
+    assert [(item.kind, item.target, source(doc, item.span), item.line) for item in doc.links] == [
+        ("definition", "quoted.md", "[q]: quoted.md", 1),
+        ("definition", "listed page.md", "[l]: <listed page.md>", 3),
+        ("reference", "quoted.md", "[q]", 5),
+        ("reference", "listed page.md", "[l]", 5),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,7 +507,12 @@ def test_front_matter_never_linkable() -> None:
 
 @pytest.mark.parametrize(
     "markdown",
-    ["# Heading words", "Heading words\n=============", "Heading words\n---", "### Heading words ###"],
+    [
+        "# Heading words",
+        "Heading words\n=============",
+        "Heading words\n---",
+        "### Heading words ###",
+    ],
     ids=["atx", "setext-1", "setext-2", "atx-closed"],
 )
 def test_headings_excluded(markdown: str) -> None:
@@ -564,7 +600,11 @@ def test_offsets_with_other_line_endings(newline: str) -> None:
 
 
 def test_offsets_with_tabs_emoji_cjk_combining() -> None:
-    text = "-\t🎉 party\tTime\n\n日本語の[リンク](x.md)です。\n\nZ\u0351algo e\u0301 👩\u200d👩\u200d👧 fin\n"
+    text = (
+        "-\t🎉 party\tTime\n\n"
+        "日本語の[リンク](x.md)です。\n\n"
+        "Z\u0351algo e\u0301 👩\u200d👩\u200d👧 fin\n"
+    )
     doc = parse_document(text, "a.md")
     assert slices(doc) == [
         "🎉 party\tTime",
@@ -632,15 +672,24 @@ def test_url_keys(yaml_text: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("true", True), ("false", False), ("yes", True), ("'true'", True), ("'no'", False), ("1", True),
-     ("0", False), ("", False)],
+    [
+        ("true", True),
+        ("false", False),
+        ("yes", True),
+        ("'true'", True),
+        ("'no'", False),
+        ("1", True),
+        ("0", False),
+        ("", False),
+    ],
 )
 def test_draft_values(value: str, expected: bool) -> None:
     assert parse_document(fm(f"draft: {value}"), "a.md").draft is expected
 
 
 def test_alias_string_and_non_string_values() -> None:
-    doc = parse_document(fm("title: 2024\naliases: Single alias, with comma\ndate: 2024-01-02"), "a.md")
+    text = fm("title: 2024\naliases: Single alias, with comma\ndate: 2024-01-02")
+    doc = parse_document(text, "a.md")
     assert doc.title == "2024"
     assert doc.aliases == ("Single alias, with comma",)
     assert doc.warnings == ()
@@ -759,6 +808,11 @@ def test_decode_page_invalid_utf8() -> None:
     assert str(info.value) == "docs/bad.md: not UTF-8 text (invalid byte 0xff at offset 3)"
 
 
+def test_decode_page_truncated_multibyte() -> None:
+    with pytest.raises(ParseError, match=r"invalid byte 0xe2 at offset 2\)$"):
+        decode_page(b"ab\xe2\x82", "t.md")
+
+
 def test_decode_page_binary() -> None:
     with pytest.raises(ParseError, match=r"^img\.md: binary file \(contains NUL bytes\)$"):
         decode_page(b"PNG\x00\x01", "img.md")
@@ -776,10 +830,13 @@ _ATOMS = [
     "| a |", "|---|", "**", "[x]", "](", "<x.md>", "<a>", "</a>", "\n\n",
 ]
 markdownish = st.lists(st.sampled_from(_ATOMS), max_size=50).map("".join)
+with_front_matter = st.tuples(st.text(max_size=40), markdownish).map(
+    lambda parts: f"---\n{parts[0]}\n---\n{parts[1]}"
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(markdownish, st.text(max_size=80)), st.booleans())
+@given(st.one_of(markdownish, st.text(max_size=80), with_front_matter), st.booleans())
 def test_parse_document_never_raises(text: str, tables: bool) -> None:
     doc = parse_document(text, "fuzz.md", tables_linkable=tables)
     assert doc.text == text.removeprefix("\ufeff")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from . import analysis
 from .documents import Document, Mention
-from .evidence import Holdout, stats_of
+from .evidence import AnchorStats, Holdout, stats_of
 from .index import MAX_PHRASE_WORDS, LinkIndex
 
 PRIORITY = {"title": 0, "alias": 1, "keyword": 2, "file name": 3, "anchor": 4, "term": 5}
@@ -59,11 +59,16 @@ def specificity(index: LinkIndex, key: Sequence[str]) -> float:
 
 
 def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Iterable[int] = (),
-                  holdout: Holdout | None = None) -> dict[int, list[Mention]]:
+                  holdout: Holdout | None = None, *,
+                  table: Mapping[tuple[str, ...], Sequence[tuple[int, str]]] | None = None) -> dict[int, list[Mention]]:
     """Every occurrence in linkable text of a corpus page's title, alias or keyword, and of the
-    anchor phrases other pages use to link to it (without ``holdout``'s own links)."""
+    anchor phrases other pages use to link to it (without ``holdout``'s own links).
+
+    With ``table`` (phrase key -> ``(target, source)`` pairs), look for those phrases instead.
+    """
     skip = set(exclude)
-    stats = stats_of(index)
+    stats = stats_of(index) if table is None else AnchorStats({}, {}, {})
+    phrases = index.phrases if table is None else table
     spec_cache: dict[tuple[str, ...], float] = {}
     out: dict[int, list[Mention]] = {}
     for ws in runs:
@@ -71,7 +76,7 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
         for i in range(len(ws)):
             for n in range(1, min(MAX_PHRASE_WORDS, len(ws) - i) + 1):
                 key = tuple(keys[i:i + n])
-                hits = index.phrases.get(key)
+                hits = phrases.get(key)
                 learned = stats.targets(key, holdout) if key in stats.table else None
                 if not hits and not learned:
                     continue
@@ -84,18 +89,14 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
                 if spec is None:
                     spec = spec_cache[key] = specificity(index, key)
                 start, end = ws[i].start, ws[i + n - 1].end
-                seen: set[int] = set()
-                for target, source in hits or ():
-                    if target in skip or target in seen:
+                seen: set[tuple[int, bool]] = set()  # one name mention and one learned-anchor mention
+                pairs = [*(hits or ()), *((t, "anchor") for t in sorted(learned or ()))]
+                for target, source in pairs:
+                    tag = (target, source == "anchor")
+                    if target in skip or tag in seen:
                         continue
-                    seen.add(target)
+                    seen.add(tag)
                     out.setdefault(target, []).append(Mention(target, start, end, key, source, spec))
-                seen.clear()
-                for target in sorted(learned or ()):
-                    if target in skip or target in seen:
-                        continue
-                    seen.add(target)
-                    out.setdefault(target, []).append(Mention(target, start, end, key, "anchor", spec))
     return out
 
 

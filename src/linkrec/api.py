@@ -5,7 +5,9 @@ The CLI and editor integrations call only this module (through ``linkrec/__init_
 
 from __future__ import annotations
 
+import fnmatch
 import logging
+import re
 import math
 import os
 import posixpath
@@ -19,13 +21,16 @@ import numpy as np
 from . import anchors as anchors_mod
 from . import corpus as corpus_mod
 from . import keywords as keywords_mod
-from . import features, learn
+from . import analysis, features, learn
+from . import inbound as inbound_mod
 from .features import PageAnalysis
 from . import rank
 from .documents import Document, Mention
 from .errors import IndexFormatError, IndexNotFoundError, LinkrecError, StaleIndexError
 from .index import LinkIndex
-from .results import Anchor, KeywordSuggestion, LinkSuggestion, PageReport
+from .ignore import FILE_NAME as IGNORE_FILE
+from .ignore import IgnoreRules, load_rules
+from .results import Anchor, InboundReport, KeywordSuggestion, LinkSuggestion, PageReport, Suppressed
 from .settings import Settings
 from .store import read_manifest, load_index, save_index
 
@@ -184,6 +189,19 @@ class Recommender:
         self.index = index
         self.corpus = corpus
         self.settings = settings
+        self._rules: tuple[float, IgnoreRules] | None = None
+        self._sources: inbound_mod.SourceCache | None = None
+
+    @property
+    def rules(self) -> IgnoreRules:
+        """The corpus's ``.linkrec-ignore`` rules, re-read when the file changes."""
+        try:
+            mtime = (self.corpus / IGNORE_FILE).stat().st_mtime_ns
+        except OSError:
+            mtime = -1
+        if self._rules is None or self._rules[0] != mtime:
+            self._rules = (mtime, load_rules(self.corpus) if mtime != -1 else IgnoreRules())
+        return self._rules[1]
 
     @classmethod
     def open(cls, corpus: Path | str, model: Path | str | None = None, *, settings: Settings | None = None,
@@ -210,7 +228,7 @@ class Recommender:
         return rel.as_posix()
 
     def suggest_file(self, path: Path | str, *, limit: int | None = None, keywords: int | None = None,
-                     min_score: float | None = None) -> PageReport:
+                     min_score: float | None = None, explain: bool = False) -> PageReport:
         """Suggest for a page file (in the corpus or a draft outside it).
 
         Raises
@@ -220,17 +238,38 @@ class Recommender:
         """
         text, _ = corpus_mod.read_text(Path(path), display=str(path),
                                        max_bytes=int(self.settings.max_page_mb * 1e6))
-        return self.suggest(text, path=path, limit=limit, keywords=keywords, min_score=min_score)
+        return self.suggest(text, path=path, limit=limit, keywords=keywords, min_score=min_score, explain=explain)
 
     def suggest(self, text: str, path: Path | str | None = None, *, limit: int | None = None,
-                keywords: int | None = None, min_score: float | None = None) -> PageReport:
+                keywords: int | None = None, min_score: float | None = None, explain: bool = False) -> PageReport:
         """Suggest links and missing keywords for page ``text`` (e.g. an unsaved editor buffer).
 
         Offsets in the result index into ``text``. ``path``, when given, names the page: a page
         of the corpus is never suggested to itself, and relative links resolve from it.
         """
         return suggest(self.index, text, path=path, corpus_rel=self.corpus_path(path), settings=self.settings,
-                       limit=limit, keywords=keywords, min_score=min_score)
+                       limit=limit, keywords=keywords, min_score=min_score, rules=self.rules, explain=explain)
+
+
+    def inbound(self, text: str, path: Path | str | None = None, *, limit: int | None = None,
+                min_score: float | None = None) -> InboundReport:
+        """The existing pages that should link to page ``text`` (a draft or a corpus page).
+
+        Anchors index into each SOURCE page's text.
+        """
+        if self._sources is None:
+            self._sources = inbound_mod.SourceCache(self.corpus, self.settings)
+        return inbound_mod.inbound(
+            self.index, text, path=None if path is None else str(path), corpus_rel=self.corpus_path(path),
+            settings=self.settings, cache=self._sources, limit=self.settings.limit if limit is None else limit,
+            min_score=self.settings.min_score if min_score is None else min_score, rules=self.rules)
+
+    def inbound_file(self, path: Path | str, *, limit: int | None = None,
+                     min_score: float | None = None) -> InboundReport:
+        """:meth:`inbound` for a page file."""
+        text, _ = corpus_mod.read_text(Path(path), display=str(path),
+                                       max_bytes=int(self.settings.max_page_mb * 1e6))
+        return self.inbound(text, path=path, limit=limit, min_score=min_score)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -263,8 +302,13 @@ def score_candidates(index: LinkIndex, page: PageAnalysis,
 
 def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corpus_rel: str | None = None,
             settings: Settings, limit: int | None = None, keywords: int | None = None,
-            min_score: float | None = None) -> PageReport:
-    """Suggest links and missing keywords for one page against a fitted index."""
+            min_score: float | None = None, rules: IgnoreRules | None = None,
+            explain: bool = False) -> PageReport:
+    """Suggest links and missing keywords for one page against a fitted index.
+
+    ``rules`` (a ``.linkrec-ignore``) and the link-budget settings drop suggestions; with
+    ``explain`` the report lists what they dropped and which rule did.
+    """
     limit = settings.limit if limit is None else limit
     n_keywords = settings.keywords if keywords is None else keywords
     min_score = settings.min_score if min_score is None else min_score
@@ -272,27 +316,90 @@ def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corp
         raise LinkrecError("limit and keywords must be >= 0 and min_score between 0 and 1")
     display = str(path) if path is not None else "<text>"
     page = features.analyse_page(index, text, corpus_rel=corpus_rel, display=display, settings=settings)
-    links = _rank_links(index, page, settings, limit, min_score) if limit else ()
+    budget = _Budget(settings, rules or IgnoreRules(), corpus_rel, page.doc, limit, min_score)
+    links = _rank_links(index, page, settings, budget) if limit else ()
     near = rank.neighbours(page.sims, settings.neighbours, page.self_id)
     kws = keywords_mod.missing_keywords(index, page.terms.keys(), near, page.sims, limit=n_keywords)
-    return PageReport(display, links, kws)
+    return PageReport(display, links, kws, tuple(budget.suppressed) if explain else None)
 
 
-def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings, limit: int,
-                min_score: float) -> tuple[LinkSuggestion, ...]:
-    """Score candidates, keep the best, give each an anchor and a reason."""
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s|$)")
+
+
+class _Budget:
+    """The ignore rules and link-budget settings applied to one page's suggestions."""
+
+    def __init__(self, settings: Settings, rules: IgnoreRules, page: str | None, doc: Document,
+                 limit: int, min_score: float) -> None:
+        self.settings, self.rules, self.page, self.min_score = settings, rules, page, min_score
+        self.limit = limit
+        caps = [(limit, "limit")]
+        if settings.max_links:
+            caps.append((settings.max_links, "max_links"))
+        if settings.words_per_link:
+            n_words = len(analysis.words(doc.body))
+            caps.append((max(1, n_words // settings.words_per_link), "words_per_link"))
+        self.cap, self.cap_rule = min(caps)
+        self.first_allowed = 0
+        if settings.skip_sentences and doc.linkable:
+            start = doc.linkable[0].start
+            ends = [m.end() for m in _SENTENCE_END_RE.finditer(doc.text, start)]
+            k = settings.skip_sentences
+            self.first_allowed = ends[k - 1] if len(ends) >= k else len(doc.text)
+        self.suppressed: list[Suppressed] = []
+
+    def target_rule(self, target: str, score: float) -> str | None:
+        """The rule that drops this target, if any."""
+        if score < self.min_score:
+            return "min_score"
+        if target in self.rules.targets:
+            return "ignore: target"
+        if self.page is not None and (self.page, target) in self.rules.pairs:
+            return "ignore: pair"
+        if any(fnmatch.fnmatch(target, g) for g in self.settings.exclude_targets):
+            return "exclude_targets"
+        return None
+
+    def anchor_allowed(self, text: str, m: Mention) -> bool:
+        """Whether a mention may be the anchor."""
+        if m.start < self.first_allowed:
+            return False
+        return not self.rules.blocks_anchor(self.page, text[m.start:m.end])
+
+    def drop(self, target: str, title: str, score: float, rule: str) -> None:
+        """Record a suppressed suggestion."""
+        self.suppressed.append(Suppressed(target, title, round(score, 4), rule))
+
+
+def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
+                budget: _Budget) -> tuple[LinkSuggestion, ...]:
+    """Score candidates, keep the best within the budget, give each an anchor and a reason."""
     cands, scores, contrib = score_candidates(index, page, settings)
     order = sorted(range(len(cands.targets)),
                    key=lambda r: (-round(float(scores[r]), 9), index.records[int(cands.targets[r])].path))
-    order = [r for r in order if scores[r] >= min_score][:limit]
+    kept: list[int] = []
+    shown = 0  # suggestions the user would have seen without the score and count rules
+    for r in order:
+        rec = index.records[int(cands.targets[r])]
+        rule = budget.target_rule(rec.path, float(scores[r]))
+        if rule is None and len(kept) >= budget.cap:
+            rule = budget.cap_rule
+        if rule is None or not rule.startswith(("ignore", "exclude")):
+            shown += 1
+        if rule is None:
+            kept.append(r)
+        elif rule != "limit" and (rule.startswith(("ignore", "exclude")) or shown <= budget.limit):
+            budget.drop(rec.path, rec.title, float(scores[r]), rule)
+    order = kept
     targets = [int(cands.targets[r]) for r in order]
-    anchor_cands: dict[int, list[Mention]] = {t: list(page.mentions.get(t, ())) for t in targets}
+    text = page.doc.text
+    anchor_cands: dict[int, list[Mention]] = {}
     shared: dict[int, list[str]] = {}
     for t in targets:
         shared[t] = _shared_terms(index, page.q, t)
-        anchor_cands[t].extend(anchors_mod.term_mentions(index, page.runs, t, shared[t][:3]))
+        ms = [*page.mentions.get(t, ()), *anchors_mod.term_mentions(index, page.runs, t, shared[t][:3])]
+        anchor_cands[t] = [m for m in ms if budget.anchor_allowed(text, m)]
     chosen = anchors_mod.choose_anchors(targets, anchor_cands)
-    text = page.doc.text
     out: list[LinkSuggestion] = []
     for r, t in zip(order, targets):
         m = chosen.get(t)

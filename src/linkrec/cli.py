@@ -122,9 +122,10 @@ def index(obj: _Ctx, corpus: Path | None, model: Path | None) -> None:
               help="Drop link suggestions scoring below this [0].")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format.")
+@click.option("--explain", is_flag=True, help="Also list the suggestions that a rule suppressed, and the rule.")
 @click.pass_obj
 def suggest(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path | None, limit: int | None,
-            keywords: int | None, min_score: float | None, fmt: str) -> None:
+            keywords: int | None, min_score: float | None, fmt: str, explain: bool) -> None:
     """Suggest links (with anchors) and missing keywords for PAGE(s).
 
     A PAGE may belong to the corpus or be a draft outside it. The model is built on first use
@@ -147,7 +148,8 @@ def suggest(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path
     failed = 0
     for page in pages:
         try:
-            reports.append(rec.suggest_file(page, limit=limit, keywords=keywords, min_score=min_score))
+            reports.append(rec.suggest_file(page, limit=limit, keywords=keywords, min_score=min_score,
+                                            explain=explain))
         except LinkrecError as exc:
             failed += 1
             click.echo(f"linkrec: error: {exc}", err=True)
@@ -158,6 +160,51 @@ def suggest(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path
     else:
         color = sys.stdout.isatty()
         click.echo(render.render_text(reports, color=color), nl=False, color=color)
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("pages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@corpus_option
+@model_option
+@click.option("--limit", type=click.IntRange(0, 1000), default=None, help="Source pages per page [10].")
+@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None, help="Drop sources scoring below this.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.pass_obj
+def inbound(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path | None, limit: int | None,
+            min_score: float | None, fmt: str) -> None:
+    """Suggest existing pages that should link TO each PAGE (a draft or a corpus page).
+
+    Each suggestion names the source page, the phrase in it to turn into the link, and its
+    position in the source page.
+
+    \b
+    Example:
+        linkrec inbound drafts/new-guide.md --format json
+    """
+    settings = _settings(obj)
+    corpus = default_corpus_path(corpus, obj.config)
+    model = default_index_path(model, obj.config)
+    warn = (lambda m: None) if obj.quiet else _warn
+    try:
+        with _progress("indexing", obj.quiet) as progress:
+            rec = api.Recommender.open(corpus, model, settings=settings, progress=progress, warn=warn)
+    except LinkrecError as exc:
+        raise click.ClickException(str(exc)) from None
+    reports = []
+    failed = 0
+    for page in pages:
+        try:
+            reports.append(rec.inbound_file(page, limit=limit, min_score=min_score))
+        except LinkrecError as exc:
+            failed += 1
+            click.echo(f"linkrec: error: {exc}", err=True)
+    if fmt == "text":
+        color = sys.stdout.isatty()
+        click.echo(render.render_inbound_text(reports, color=color), nl=False, color=color)
+    else:
+        click.echo(render.render_reports_json(reports, lines=fmt == "jsonl"), nl=False)
     if failed:
         sys.exit(1)
 

@@ -12,6 +12,16 @@ record the range they consumed, and the remaining tokens (text, escapes, emphasi
 breaks) are located with a cursor over the inline content. Content offsets are then mapped back to
 the page through per-line segments. Anything that cannot be located exactly is left out of
 ``linkable``: a missing span is acceptable, a wrong one is not.
+
+Beyond CommonMark:
+
+* ``[[wikilinks]]`` (Obsidian style) are links; ``![[embeds]]`` are neither links nor prose;
+* ``<path/page.md>`` (a relative path in angle brackets) is an autolink;
+* bare URLs are not links, but are neither linkable nor body text;
+* Markdown links written inside HTML blocks (which CommonMark leaves raw) are reported as links,
+  except inside raw ``<script>``, ``<style>`` and ``<textarea>``; HTML blocks are never linkable;
+* text inside raw HTML elements left open (``<a>``, ``<pre>``, ``<code>``, headings, table cells
+  when tables are not linkable) is not linkable, even across blocks.
 """
 
 from __future__ import annotations
@@ -68,7 +78,8 @@ _BREAK = 4  # soft or hard line break
 _PLAIN = 0
 _IN_LINK = 1  # inside a Markdown link's text
 _IN_HTML = 2  # inside raw HTML that takes no new link: <a>, <h1>..<h6>, (<td>, <th>)
-_HIDDEN = 3  # inside raw HTML code-like elements (<pre>, <code>, <kbd>, <script>, ...)
+_HIDDEN = 3  # inside raw HTML code-like elements (<pre>, <code>, <kbd>, ...)
+_RAW = 4  # inside raw <script>, <style> or <textarea>: not even links count there
 
 # Block roles of an inline token.
 _PARAGRAPH = 0
@@ -135,6 +146,7 @@ class _Lines:
         self.ends = ends
 
     def __len__(self) -> int:
+        """Return the number of lines."""
         return len(self.starts)
 
     def line_of(self, offset: int) -> int:
@@ -145,17 +157,20 @@ class _Lines:
 class _HtmlState:
     """Raw HTML elements left open by HTML blocks and inline HTML, across the whole page."""
 
-    __slots__ = ("cell", "code", "heading", "link", "tables_linkable")
+    __slots__ = ("cell", "code", "heading", "link", "raw", "tables_linkable")
 
     def __init__(self, tables_linkable: bool) -> None:
         self.tables_linkable = tables_linkable
         self.code = 0
+        self.raw = 0
         self.link = 0
         self.cell = 0
         self.heading = 0
 
     def context(self) -> int:
         """Return the piece context implied by the open raw HTML elements."""
+        if self.raw:
+            return _RAW
         if self.code:
             return _HIDDEN
         if self.link or self.heading or (self.cell and not self.tables_linkable):
@@ -179,6 +194,8 @@ class _HtmlState:
                 self.cell = max(self.cell + step, 0)
             elif name[0] == "h":
                 self.heading = max(self.heading + step, 0)
+            elif name in ("script", "style", "textarea"):
+                self.raw = max(self.raw + step, 0)
             else:
                 self.code = max(self.code + step, 0)
 
@@ -203,6 +220,7 @@ def _tracked(rule: _InlineRule, token_type: str, with_label: bool) -> _InlineRul
     """Wrap an inline rule so its token records the content range it consumed."""
 
     def run(state: StateInline, silent: bool) -> bool:
+        """Run the wrapped rule and annotate the token it pushed."""
         start = state.pos
         count = len(state.tokens)
         if not rule(state, silent):
@@ -669,8 +687,9 @@ class _Analyser:
         line_start = self.lines.starts[first]
         bracket = self.text.find("[", line_start, self.lines.ends[first])
         start = bracket if bracket >= 0 else line_start
-        end = len(self.text[: self.lines.ends[max(first, last)]].rstrip())
-        end = max(end, start)
+        last = max(first, last)
+        last_start = self.lines.starts[last]
+        end = max(last_start + len(self.text[last_start : self.lines.ends[last]].rstrip()), start)
         text_span = None
         if bracket >= 0 and self.text.startswith(label + "]", bracket + 1):
             text_span = Span(bracket + 1, bracket + 1 + len(label))
@@ -770,12 +789,9 @@ def _plain_text(tokens: Sequence[Token] | None) -> str:
 
 
 def _walk_inline(
-    content: str, children: Sequence[Token], html: _HtmlState, drop_hidden_links: bool
+    content: str, children: Sequence[Token], html: _HtmlState, drop_raw_links: bool
 ) -> tuple[list[_Piece], list[_RawLink]]:
-    """Locate the children of an inline token in its content; collect pieces and links.
-
-    With ``drop_hidden_links``, links inside raw ``<pre>``/``<code>``/... are not collected.
-    """
+    """Locate an inline token's children in its content; collect visible pieces and links."""
     pieces: list[_Piece] = []
     links: list[_RawLink] = []
     pos = 0  # cursor in content; -1 while lost
@@ -785,7 +801,7 @@ def _walk_inline(
         kind = child.type
         if stack and stack[-1][0].markup == "autolink" and kind != "link_close":
             continue  # autolink text: not visible prose
-        ctx = html_ctx if html_ctx == _HIDDEN or not stack else _IN_LINK
+        ctx = html_ctx if html_ctx >= _HIDDEN or not stack else _IN_LINK
         if kind == "text":
             value = child.content
             if not value:
@@ -848,7 +864,7 @@ def _walk_inline(
                 pos = -1
                 continue
             opener, first_piece, opened_in = stack.pop()
-            if not (drop_hidden_links and opened_in == _HIDDEN):
+            if not (drop_raw_links and opened_in == _RAW):
                 links.append(_raw_link(content, opener, pieces[first_piece:]))
             located = opener.meta.get(_RANGE_KEY)
             pos = located[1] if located is not None else -1
@@ -883,7 +899,7 @@ def _find_cuts(
     run_start = run_end = -1
     run_ctx = -1
     for piece in pieces:
-        if piece.start >= 0 and piece.kind in (_TEXT, _SPECIAL) and piece.ctx != _HIDDEN:
+        if piece.start >= 0 and piece.kind in (_TEXT, _SPECIAL) and piece.ctx < _HIDDEN:
             if piece.start == run_end and piece.ctx == run_ctx:
                 run_end = piece.end
                 continue
@@ -892,7 +908,7 @@ def _find_cuts(
             run_start, run_end, run_ctx = piece.start, piece.end, piece.ctx
     if run_start >= 0:
         _scan_run(content, run_start, run_end, run_ctx, with_urls, cuts, links)
-    return cuts, links
+    return cuts, links  # runs are scanned in order, so cuts are sorted
 
 
 def _scan_run(
@@ -906,39 +922,50 @@ def _scan_run(
 ) -> None:
     """Find the wikilinks, path autolinks and bare URLs of one run of text."""
     run = content[start:end]
-    found: list[_Cut] = []
+    found = _CutSet()
     if ctx in (_PLAIN, _IN_HTML) and "[[" in run:
         for match in _WIKILINK_RE.finditer(run):
             wiki = _wikilink(match, start)
             if wiki is not None:
-                found.append(wiki[0])
+                found.add(wiki[0])
                 if wiki[1] is not None:
                     links.append(wiki[1])
     if ctx in (_PLAIN, _IN_HTML) and "<" in run:
         for match in _PATH_AUTOLINK_RE.finditer(run):
             written = match.group(1)
-            cstart = start + match.start()
-            if _PATH_LIKE_RE.fullmatch(written) and not _overlaps(found, cstart, start + match.end()):
-                cut = _Cut(cstart, start + match.end(), "", written)
-                found.append(cut)
+            cut = _Cut(start + match.start(), start + match.end(), "", written)
+            if _PATH_LIKE_RE.fullmatch(written) and found.add(cut):
                 links.append(
-                    _RawLink("autolink", unquote(written), written, cut.start, cut.end,
-                             cstart + 1, cut.end - 1)
+                    _RawLink(
+                        "autolink", unquote(written), written, cut.start, cut.end,
+                        cut.start + 1, cut.end - 1,
+                    )
                 )
     if with_urls and ("://" in run or "www." in run.lower()):
         for match in _URL_RE.finditer(run):
             url = _trim_url(match.group(0))
-            cstart = start + match.start()
-            if len(url) > 4 and not _overlaps(found, cstart, cstart + len(url)):
-                found.append(_Cut(cstart, cstart + len(url), "", url))
-    if found:
-        cuts.extend(found)
-        cuts.sort()
+            if len(url) > 4:
+                found.add(_Cut(start + match.start(), start + match.start() + len(url), "", url))
+    cuts.extend(found.cuts)
 
 
-def _overlaps(cuts: Sequence[_Cut], start: int, end: int) -> bool:
-    """Whether ``[start, end)`` overlaps one of ``cuts``."""
-    return any(cut.start < end and start < cut.end for cut in cuts)
+class _CutSet:
+    """Non-overlapping cuts kept sorted by start."""
+
+    __slots__ = ("cuts", "starts")
+
+    def __init__(self) -> None:
+        self.cuts: list[_Cut] = []
+        self.starts: list[int] = []
+
+    def add(self, cut: _Cut) -> bool:
+        """Insert ``cut`` unless it overlaps one already present; return whether it was added."""
+        index = bisect.bisect_left(self.starts, cut.end)
+        if index and self.cuts[index - 1].end > cut.start:
+            return False
+        self.starts.insert(index, cut.start)
+        self.cuts.insert(index, cut)
+        return True
 
 
 def _trim_url(url: str) -> str:
@@ -1005,7 +1032,7 @@ def _render(
     count = len(cuts)
     for piece in pieces:
         kind = piece.kind
-        if piece.ctx == _HIDDEN or (kind == _CODE and not heading):
+        if piece.ctx >= _HIDDEN or (kind == _CODE and not heading):
             continue
         start = piece.start
         if start < 0 or kind == _BREAK:

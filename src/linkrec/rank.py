@@ -79,8 +79,11 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
     cand = [t for t in cand if not index.records[t].draft]
     if not cand:
         return Candidates(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES))))
+    ranked = sims.copy()
+    if self_id is not None:
+        ranked[self_id] = -np.inf  # the page itself is no rival
     ranks = np.empty(n, dtype=np.float64)
-    ranks[np.argsort(-sims, kind="stable")] = np.arange(1, n + 1)
+    ranks[np.argsort(-ranked, kind="stable")] = np.arange(1, n + 1)
     near = neighbours(sims, n_neighbours, self_id)
     cocite: dict[int, float] = {}
     if len(near):
@@ -89,8 +92,26 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
         for j, wj in zip(near, w):
             for t in index.out_links[int(j)]:
                 cocite[int(t)] = cocite.get(int(t), 0.0) + float(wj) / total
-    log_n = math.log1p(n)
-    page_weights = page_weights or {}
+    feats = np.zeros((len(cand), len(FEATURES)))
+    for r, t in enumerate(cand):
+        feats[r] = pair_features(
+            index, mentions.get(t, ()), cos=float(sims[t]), rank=float(ranks[t]), cocite=cocite.get(t, 0.0),
+            inbound=int(index.inbound[t]) - (holdout is not None and t in holdout.targets),
+            passage=(passage_cos or {}).get(t, 0.0), text_len=text_len, page_weights=page_weights or {},
+            holdout=holdout)
+    return Candidates(np.asarray(cand, dtype=np.int64), feats)
+
+
+def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: float, cocite: float,
+                  inbound: int, passage: float, text_len: int, page_weights: Mapping[int, float],
+                  holdout: Holdout | None = None) -> np.ndarray:
+    """The feature vector (:data:`FEATURES`) of one (page, target) pair from its evidence.
+
+    ``ms`` are the target's mentions in the page, ``cos`` the page/target cosine, ``rank`` the
+    target's rank by cosine among all pages (1 = most similar), ``cocite`` the share of the
+    page's nearest pages linking to it, ``inbound`` its inbound links, ``passage`` the cosine of
+    the text around its first mention and the target.
+    """
     stats = stats_of(index)
 
     def named(m: Mention) -> float:
@@ -105,28 +126,22 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
     def central(m: Mention) -> float:
         cols = [index.vocab.get(t) for t in vocab_terms(m.key)]
         return max((page_weights.get(j, 0.0) for j in cols if j is not None), default=0.0)
-    feats = np.zeros((len(cand), len(FEATURES)))
-    for r, t in enumerate(cand):
-        ms = mentions.get(t, ())
-        name = max((named(m) for m in ms if m.source in ("title", "alias", "file name")), default=0.0)
-        kw = max((named(m) for m in ms if m.source == "keyword"), default=0.0)
-        anchor = max((learned(m) for m in ms if m.source == "anchor"), default=0.0)
-        centrality = max((central(m) for m in ms), default=0.0)
-        first = min((m.start for m in ms), default=None)
-        feats[r] = (
-            sims[t],
-            1.0 / ranks[t],
-            name,
-            kw,
-            anchor,
-            centrality,
-            math.log1p(len({m.start for m in ms})),
-            0.0 if first is None else 1.0 - first / max(1, text_len),
-            cocite.get(t, 0.0),
-            math.log1p(int(index.inbound[t]) - (holdout is not None and t in holdout.targets)) / log_n,
-            (passage_cos or {}).get(t, 0.0),
-        )
-    return Candidates(np.asarray(cand, dtype=np.int64), feats)
+
+    first = min((m.start for m in ms), default=None)
+    log_n = math.log1p(len(index)) or 1.0
+    return np.array((
+        cos,
+        1.0 / max(1.0, rank),
+        max((named(m) for m in ms if m.source in ("title", "alias")), default=0.0),
+        max((named(m) for m in ms if m.source == "keyword"), default=0.0),
+        max((learned(m) for m in ms if m.source == "anchor"), default=0.0),
+        max((central(m) for m in ms), default=0.0),
+        math.log1p(len({m.start for m in ms})),
+        0.0 if first is None else 1.0 - first / max(1, text_len),
+        cocite,
+        math.log1p(max(0, inbound)) / log_n,
+        passage,
+    ))
 
 
 def fixed_scores(features: np.ndarray) -> np.ndarray:

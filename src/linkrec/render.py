@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from .results import PageReport
+from .results import InboundReport, PageReport
 
 _BOLD, _DIM, _CYAN, _GREEN, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[36m", "\x1b[32m", "\x1b[0m"
 
@@ -32,6 +32,10 @@ def render_text(reports: Sequence[PageReport], *, color: bool = False) -> str:
             out.append(f"{where}  {_c(_CYAN, anchor, color)} → {_c(_GREEN, s.target, color)}  "
                        f"{s.title}  {s.score:.2f}")
             out.append(_c(_DIM, f"    {s.reason}", color))
+        if rep.suppressed:
+            out.append(_c(_BOLD, "suppressed by rules:", color))
+            for x in rep.suppressed:
+                out.append(f"  {x.target}  {x.title}  {x.score:.2f}  ({x.rule})")
         if rep.keywords:
             out.append(_c(_BOLD, "missing keywords:", color))
             for k in rep.keywords:
@@ -49,3 +53,28 @@ def render_json(reports: Sequence[PageReport]) -> str:
 def render_jsonl(reports: Sequence[PageReport]) -> str:
     """One JSON object per line, one line per page."""
     return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
+
+
+def render_inbound_text(reports: Sequence[InboundReport], *, color: bool = False) -> str:
+    """One line per source page: ``SOURCE:LINE:COL  “anchor” → PAGE  score``."""
+    out: list[str] = []
+    for rep in reports:
+        out.append(_c(_BOLD, f"pages that should link to {rep.page}:", color))
+        if not rep.links:
+            out.append("  no inbound suggestions")
+        for s in rep.links:
+            if s.anchor is not None:
+                where, anchor = f"{s.source}:{s.anchor.line}:{s.anchor.column}", f"“{s.anchor.text}”"
+            else:
+                where, anchor = s.source, "(no anchor in the source)"
+            out.append(f"{where}  {_c(_CYAN, anchor, color)} → {rep.page}  {s.score:.2f}")
+            out.append(_c(_DIM, f"    {s.title}: {s.reason}", color))
+        out.append("")
+    return "\n".join(out)
+
+
+def render_reports_json(reports: Sequence[InboundReport] | Sequence[PageReport], *, lines: bool = False) -> str:
+    """JSON array (or JSON lines) of any reports with ``to_dict``."""
+    if lines:
+        return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
+    return json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2) + "\n"

@@ -66,6 +66,20 @@ class KeywordSuggestion:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppressed:
+    """A link suggestion that a rule (ignore file, link budget, minimum score) dropped."""
+
+    target: str
+    """Path of the target relative to the corpus root."""
+    title: str
+    """Title of the target page."""
+    score: float
+    """The score it had."""
+    rule: str
+    """The rule that dropped it, e.g. ``ignore: pair``, ``exclude_targets``, ``max_links``, ``min_score``."""
+
+
+@dataclass(frozen=True, slots=True)
 class PageReport:
     """Everything linkrec recommends for one page."""
 
@@ -75,11 +89,50 @@ class PageReport:
     """Link suggestions, best first."""
     keywords: tuple[KeywordSuggestion, ...]
     """Missing keywords, best first."""
+    suppressed: tuple[Suppressed, ...] | None = None
+    """With ``explain``: the suggestions rules dropped (else None, and absent from the JSON)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract object for this page."""
-        return {
+        out: dict[str, Any] = {
             "page": self.page,
             "links": [s.to_dict() for s in self.links],
             "keywords": [k.to_dict() for k in self.keywords],
         }
+        if self.suppressed is not None:
+            out["suppressed"] = [dataclasses.asdict(x) for x in self.suppressed]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class InboundSuggestion:
+    """An existing page that should link to the page."""
+
+    source: str
+    """Path of the linking page relative to the corpus root, ``/``-separated, extension included."""
+    title: str
+    """Title of the source page."""
+    score: float
+    """How strongly the link is recommended, in [0, 1] (the same scale as ``suggest``)."""
+    reason: str
+    """A short human explanation."""
+    anchor: Anchor | None
+    """The phrase in the SOURCE page to turn into the link (offsets into the source's text)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """This suggestion as plain JSON-ready data."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class InboundReport:
+    """The pages that should link to one page."""
+
+    page: str
+    """The page as the caller named it."""
+    links: tuple[InboundSuggestion, ...]
+    """Source pages, best first."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract object of ``linkrec inbound`` for this page."""
+        return {"page": self.page, "links": [s.to_dict() for s in self.links]}

@@ -1,0 +1,232 @@
+"""Inbound suggestions: which existing pages should link *to* a page, and with which phrase.
+
+Candidate sources come from the index, not from a scan of the site: the postings of the page's
+title, alias and keyword terms (and of the phrases other pages already use to link to it), plus
+the pages most similar to it. Only the best few candidates are read and parsed, to find the
+phrase and compute the same evidence features that ``suggest`` uses, so a source's inbound score
+for a page equals that page's score in the source's own suggestions.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import analysis, features, learn, rank
+from . import anchors as anchors_mod
+from . import corpus as corpus_mod
+from .documents import Document, Mention
+from .errors import ParseError
+from .evidence import stats_of
+from .ignore import IgnoreRules
+from .index import LinkIndex
+from .results import Anchor, InboundSuggestion, InboundReport
+from .settings import Settings
+
+PARSE_CANDIDATES = 30
+"""Candidate sources read and parsed per request (the best by a cheap pre-score)."""
+POSTINGS_CAP = 400
+"""Pages taken from one phrase's postings at most (the most similar first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """A parsed candidate source page (cached between calls)."""
+
+    doc: Document
+    runs: list[list[anchors_mod.Word]]
+
+
+class SourceCache:
+    """A small LRU cache of parsed source pages, keyed by path, size and mtime."""
+
+    def __init__(self, corpus: Path, settings: Settings, size: int = 512) -> None:
+        self.corpus, self.settings, self.size = corpus, settings, size
+        self._items: OrderedDict[tuple[str, int, int], _Source] = OrderedDict()
+
+    def get(self, path: str) -> _Source | None:
+        """The parsed page, or None if it cannot be read now."""
+        file = self.corpus / path
+        try:
+            st = file.stat()
+        except OSError:
+            return None
+        key = (path, st.st_size, st.st_mtime_ns)
+        hit = self._items.get(key)
+        if hit is not None:
+            self._items.move_to_end(key)
+            return hit
+        try:
+            text, _ = corpus_mod.read_text(file, display=path, max_bytes=int(self.settings.max_page_mb * 1e6))
+        except ParseError:
+            return None
+        doc = corpus_mod.parse_page(text, path, self.settings)
+        src = _Source(doc, anchors_mod.linkable_words(doc))
+        self._items[key] = src
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return src
+
+
+def _csc(index: LinkIndex) -> sp.csc_matrix:
+    """Column-major counts (postings), built once per index."""
+    cached = index.__dict__.get("_postings")
+    if cached is None:
+        cached = index.counts.tocsc()
+        index.__dict__["_postings"] = cached
+    return cached
+
+
+def _inlinks(index: LinkIndex) -> list[set[int]]:
+    """For every page, the pages linking to it (built once per index)."""
+    cached = index.__dict__.get("_inlinks")
+    if cached is None:
+        cached = [set() for _ in range(len(index))]
+        for s, targets in enumerate(index.out_links):
+            for t in targets:
+                cached[int(t)].add(s)
+        index.__dict__["_inlinks"] = cached
+    return cached
+
+
+def _learned_keys(index: LinkIndex, target: int) -> list[tuple[str, ...]]:
+    """Phrases other pages use to link to ``target``."""
+    cached: dict[int, list[tuple[str, ...]]] | None = index.__dict__.get("_anchor_keys")
+    if cached is None:
+        cached = {}
+        for key, targets in stats_of(index).table.items():
+            for t in targets:
+                cached.setdefault(t, []).append(key)
+        index.__dict__["_anchor_keys"] = cached
+    return cached.get(target, [])
+
+
+def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | None, settings: Settings,
+            cache: SourceCache, limit: int = 10, min_score: float = 0.0,
+            rules: IgnoreRules | None = None) -> InboundReport:
+    """Rank the corpus pages that should link to the page ``text``."""
+    rules = rules or IgnoreRules()
+    display = path or "<text>"
+    page = features.analyse_page(index, text, corpus_rel=corpus_rel, display=display, settings=settings)
+    target = page.self_id
+    tid = -1 if target is None else target
+    names: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+    for source_kind, texts in (("title", (page.doc.title,)), ("alias", page.doc.aliases),
+                               ("keyword", page.doc.keywords)):
+        for t in texts:
+            key = analysis.phrase_key(t)
+            if key and len(key) <= 6:
+                names.setdefault(key, []).append((tid, source_kind))
+    if target is not None:
+        for key in _learned_keys(index, target):
+            names.setdefault(key, []).append((tid, "anchor"))
+    # --- candidate sources from the index
+    sims = page.sims
+    blocked = {target} if target is not None else set()
+    if target is not None:
+        blocked |= _inlinks(index)[target]
+    pre: dict[int, float] = {}
+    postings = _csc(index)
+    for key in names:
+        cols = [index.vocab.get(t) for t in analysis.vocab_terms(key)]
+        cols = [c for c in cols if c is not None]
+        if not cols:
+            continue
+        col = max(cols, key=lambda c: float(index.transformer.idf_[c]))  # the rarest term of the phrase
+        rows = postings.indices[postings.indptr[col]:postings.indptr[col + 1]]
+        if len(rows) > POSTINGS_CAP:
+            rows = rows[np.argsort(-sims[rows], kind="stable")[:POSTINGS_CAP]]
+        for r in rows:
+            pre[int(r)] = max(pre.get(int(r), 0.0), 1.0)
+    for r in rank.neighbours(sims, PARSE_CANDIDATES * 2, target):
+        pre.setdefault(int(r), 0.0)
+    order = sorted((r for r in pre if r not in blocked),
+                   key=lambda r: (-(pre[r] + float(sims[r])), index.records[r].path))[:PARSE_CANDIDATES]
+    # --- exact evidence for the best candidates
+    q = page.q
+    rows_out: list[tuple[float, str, InboundSuggestion]] = []
+    feats_list: list[np.ndarray] = []
+    meta: list[tuple[int, Mention | None, _Source, list[str]]] = []
+    for s in order:
+        rec = index.records[s]
+        if rules.blocks_target(rec.path, corpus_rel or "") or (corpus_rel and corpus_rel in rules.targets):
+            continue
+        src = cache.get(rec.path)
+        if src is None:
+            continue
+        found = anchors_mod.find_mentions(index, src.runs, table=names).get(tid, [])
+        s_row = index.matrix[s]
+        s_sims = np.asarray((index.matrix @ s_row.T).todense()).ravel()
+        s_sims[s] = -1.0
+        cos = float((s_row @ q.T).sum())
+        if target is not None:
+            s_sims[target] = cos
+        rank_ = 1.0 + float((s_sims > cos).sum())
+        near = rank.neighbours(s_sims, settings.neighbours, s)
+        cocite = 0.0
+        if target is not None and len(near):
+            w = s_sims[near]
+            cocite = float(sum(wj for j, wj in zip(near, w) if target in index.out_links[int(j)].tolist())
+                           / (float(w.sum()) or 1.0))
+        passage = 0.0
+        if found:
+            first = min(m.start for m in found)
+            window = src.doc.text[max(0, first - features.PASSAGE_CHARS):first + features.PASSAGE_CHARS]
+            passage = float((index.vectorize(dict(_count(analysis.terms(window)))) @ q.T).sum())
+        weights = dict(zip(s_row.indices.tolist(), s_row.data.tolist()))
+        inbound_count = int(index.inbound[target]) if target is not None else 0
+        feats_list.append(rank.pair_features(index, found, cos=cos, rank=rank_, cocite=cocite, inbound=inbound_count,
+                                             passage=passage, text_len=len(src.doc.text), page_weights=weights))
+        shared = _shared(index, s_row, q)
+        meta.append((s, None, src, shared))
+        allowed = [m for m in found if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]
+        if not allowed:
+            allowed = [m for m in anchors_mod.term_mentions(index, src.runs, tid, shared[:3])
+                       if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]
+        best = sorted(allowed, key=anchors_mod.preference)[0] if allowed else None
+        meta[-1] = (s, best, src, shared)
+    if not feats_list:
+        return InboundReport(display, ())
+    scores, _ = learn.score(index, np.vstack(feats_list))
+    for score, (s, m, src, shared) in zip(scores, meta):
+        if score < min_score:
+            continue
+        rec = index.records[s]
+        anchor = None
+        if m is not None:
+            t = src.doc.text
+            line = t.count("\n", 0, m.start) + 1
+            col = m.start - (t.rfind("\n", 0, m.start) + 1) + 1
+            anchor = Anchor(t[m.start:m.end], line, col, m.start, m.end)
+        why = (f"mentions “{anchor.text}”" if anchor is not None and m is not None and m.source != "term"
+               else "similar content") + (f" (shares {', '.join(index.surface(x) for x in shared[:3])})" if shared else "")
+        rows_out.append((-float(score), rec.path, InboundSuggestion(rec.path, rec.title, round(float(score), 4), why,
+                                                                   anchor)))
+    rows_out.sort(key=lambda x: (x[0], x[1]))
+    return InboundReport(display, tuple(x[2] for x in rows_out[:limit]))
+
+
+def _count(terms: list[str]) -> dict[str, int]:
+    """Term counts."""
+    out: dict[str, int] = {}
+    for t in terms:
+        out[t] = out.get(t, 0) + 1
+    return out
+
+
+def _shared(index: LinkIndex, a: Any, b: Any, k: int = 5) -> list[str]:
+    """The terms contributing most to the cosine of two TF-IDF rows."""
+    prod = a.multiply(b).tocsr()
+    if prod.nnz == 0:
+        return []
+    order = np.lexsort((prod.indices, -prod.data))[:k]
+    return [index.term(int(prod.indices[i])) for i in order]
+
+
+Progress = Callable[[int, int], None]

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from linkrec import Recommender
+from linkrec.cli import cli
+
+DEMO = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Recommender:
+    root = tmp_path_factory.mktemp("demo")
+    shutil.copytree(DEMO, root / "corpus")
+    return Recommender.open(root / "corpus", root / "models")
+
+
+def test_inbound_agrees_with_suggest(demo: Recommender) -> None:
+    """If A should link to B (score >= 0.2), B's inbound lists A with the same score."""
+    checked = 0
+    for page in sorted((demo.corpus).glob("*.md"))[:15]:
+        for s in demo.suggest_file(page, limit=5, keywords=0).links:
+            if s.score < 0.2:
+                continue
+            sources = {x.source: x for x in demo.inbound_file(demo.corpus / s.target, limit=100).links}
+            source = page.relative_to(demo.corpus).as_posix()
+            assert source in sources, (source, s.target)
+            assert sources[source].score == pytest.approx(s.score, abs=1e-3)
+            checked += 1
+    assert checked >= 10
+
+
+def test_inbound_for_a_draft_finds_pages_mentioning_it(demo: Recommender, tmp_path: Path) -> None:
+    draft = tmp_path / "charley-horse.md"
+    draft.write_text("---\ntitle: Charley Horse\naliases: [calf cramp, calf cramps]\n---\n\n"
+                     "A charley horse is a sudden, painful calf cramp, often at night. Stretch the calf, "
+                     "drink water, and check magnesium and potassium intake.\n", encoding="utf-8")
+    report = demo.inbound_file(draft, limit=10)
+    assert report.links
+    sources = [x.source for x in report.links]
+    assert "leg-cramps-at-night.md" in sources[:5]
+    for x in report.links:
+        text = (demo.corpus / x.source).read_text(encoding="utf-8")
+        if x.anchor is not None:
+            assert text[x.anchor.start:x.anchor.end] == x.anchor.text
+            line = text.splitlines()[x.anchor.line - 1]
+            assert line[x.anchor.column - 1:].startswith(x.anchor.text)
+
+
+def test_inbound_never_lists_self_or_pages_already_linking(demo: Recommender) -> None:
+    target = "magnesium-benefits.md"
+    report = demo.inbound_file(demo.corpus / target, limit=100)
+    sources = {x.source for x in report.links}
+    assert target not in sources
+    linking = {demo.index.records[s].path for s, outs in enumerate(demo.index.out_links)
+               if demo.index.path_ids[target] in outs.tolist()}
+    assert linking and not (linking & sources)
+
+
+def test_inbound_cli_json_contract_and_ignore(tmp_path: Path) -> None:
+    shutil.copytree(DEMO, tmp_path / "c")
+    args = ["inbound", str(tmp_path / "c" / "magnesium-benefits.md"), "--corpus", str(tmp_path / "c"),
+            "--model", str(tmp_path / "m"), "--format", "json"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data) == 1 and set(data[0]) == {"page", "links"}
+    first = data[0]["links"][0]
+    assert set(first) == {"source", "title", "score", "reason", "anchor"}
+    assert set(first["anchor"]) == {"text", "line", "column", "start", "end"}
+    (tmp_path / "c" / ".linkrec-ignore").write_text(f"pair {first['source']} magnesium-benefits.md\n")
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert first["source"] not in {x["source"] for x in json.loads(result.stdout)[0]["links"]}
