@@ -8,15 +8,18 @@ title ``Magnesium`` and ``cramps`` matches the keyword ``cramp``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from . import analysis
 from .documents import Document, Mention
 from .evidence import AnchorStats, Holdout, stats_of
 from .index import MAX_PHRASE_WORDS, LinkIndex
 
-PRIORITY = {"title": 0, "alias": 1, "keyword": 2, "file name": 3, "anchor": 4, "term": 5}
+PRIORITY = {"title": 0, "alias": 1, "keyword": 2, "anchor": 3, "term": 4}
 """Preferred kinds of anchor phrase, best first."""
 
 
@@ -122,18 +125,114 @@ def preference(m: Mention) -> tuple[int, int, int]:
     return (PRIORITY.get(m.source, 9), m.start, -len(m.key))
 
 
-def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention]]) -> dict[int, Mention]:
+ANCHOR_FEATURES: tuple[str, ...] = (
+    "title", "alias", "keyword", "anchor", "term",  # which kinds of phrase match here
+    "first_of_phrase",   # the phrase's first occurrence in the page
+    "first_of_target",   # the target's first mention in the page
+    "position",          # 1 - relative position in the page
+    "n_words",           # words in the phrase
+    "link_prob",         # how often the phrase is a link where it occurs on the site
+    "target_share",      # share of the phrase's links that go to this target
+    "specificity",       # the phrase's specificity
+    "cue",               # how often the word before this place precedes a link on this site
+    "list_item",         # the place is on a list-item line
+)
+
+_PREV_WORD_RE = re.compile(r"([^\W_]+)[^\w\n]*$")
+_LIST_LINE_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def previous_word(text: str, start: int) -> str:
+    """The lower-case word just before ``start`` on the same line (``^`` at a line start)."""
+    m = _PREV_WORD_RE.search(text, max(0, start - 40), start)
+    return m.group(1).lower() if m else "^"
+
+
+def is_list_item(text: str, start: int) -> bool:
+    """Whether the line holding ``start`` is a Markdown list item."""
+    return bool(_LIST_LINE_RE.match(text, text.rfind("\n", 0, start) + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One place in the page where a target could be anchored (all phrases matching there)."""
+
+    mention: Mention
+    """The representative mention (the best kind of phrase at this place)."""
+    sources: frozenset[str]
+    """Every kind of phrase that matches at this place."""
+
+
+def occurrences(ms: Sequence[Mention]) -> list[Occurrence]:
+    """Group a target's mentions by place; sorted by position."""
+    by_span: dict[tuple[int, int], list[Mention]] = {}
+    for m in ms:
+        by_span.setdefault((m.start, m.end), []).append(m)
+    out = []
+    for span in sorted(by_span):
+        group = sorted(by_span[span], key=preference)
+        out.append(Occurrence(group[0], frozenset(m.source for m in group)))
+    return out
+
+
+def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: str,
+                        cues: Mapping[str, float] | None = None, holdout: Holdout | None = None) -> np.ndarray:
+    """Features (:data:`ANCHOR_FEATURES`) of a target's candidate anchor places in ``text``.
+
+    ``cues`` maps a previous word to its learned link rate (key ``""`` is the default rate).
+    """
+    cues = cues or {}
+    default_cue = cues.get("", 0.0)
+    text_len = len(text)
+    stats = stats_of(index)
+    first_key: dict[tuple[str, ...], int] = {}
+    for o in occs:
+        first_key.setdefault(o.mention.key, o.mention.start)
+    first = min((o.mention.start for o in occs), default=0)
+    out = np.zeros((len(occs), len(ANCHOR_FEATURES)))
+    for r, o in enumerate(occs):
+        m = o.mention
+        hits = stats.targets(m.key, holdout)
+        out[r] = (
+            "title" in o.sources, "alias" in o.sources, "keyword" in o.sources, "anchor" in o.sources,
+            "term" in o.sources,
+            first_key[m.key] == m.start,
+            m.start == first,
+            1.0 - m.start / max(1, text_len),
+            min(6, len(m.key)) / 6,
+            stats.link_probability(m.key, holdout),
+            hits.get(m.target, 0) / (sum(hits.values()) or 1),
+            m.specificity,
+            cues.get(previous_word(text, m.start), default_cue),
+            is_list_item(text, m.start),
+        )
+    return out
+
+
+AnchorScorer = Callable[[Sequence[Occurrence]], np.ndarray]
+
+
+def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention]],
+                   scorer: AnchorScorer | None = None) -> dict[int, Mention]:
     """One anchor per target, in the order of ``order`` (best target first).
 
-    Each target takes its most preferred phrase at its first occurrence that overlaps no anchor
-    already taken; a phrase already used for one target is not reused for another.
+    Each target takes its best place that overlaps no anchor already taken; a phrase already
+    used for one target is not reused for another. Places are ranked by ``scorer`` (learned
+    from the site's own links) when given, else by :func:`preference` (title, alias, keyword,
+    learned anchor, shared term; then the first occurrence).
     """
     taken: list[tuple[int, int]] = []
     used_keys: set[tuple[str, ...]] = set()
     chosen: dict[int, Mention] = {}
     for target in order:
-        cands = sorted(mentions.get(target, ()), key=preference)
-        for m in cands:
+        occs = occurrences(mentions.get(target, ()))
+        if scorer is not None and occs:
+            scores = scorer(occs)
+            ranked = [occs[i] for i in sorted(range(len(occs)), key=lambda i: (-scores[i], occs[i].mention.start))]
+        else:
+            ranked = sorted(occs, key=lambda o: preference(o.mention))
+        for o in ranked:
+            m = o.mention
             if m.key in used_keys:
                 continue
             if any(m.start < e and s < m.end for s, e in taken):

@@ -152,7 +152,8 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
     gone = removed + [s.path for s in skipped]
     # The anchor dictionary follows the change; the ranker's weights are kept until a full build.
     index = learn.attach(index.refreshed(parsed, gone, settings), corpus, settings,
-                         ranker=index.extra.get("ranker"), train=False)
+                         ranker=index.extra.get("ranker"), anchor_ranker=index.extra.get("anchor_ranker"),
+                         train=False)
     still_skipped = [corpus_mod.Skipped(p, str(v[2]), int(v[0]), int(v[1])) for p, v in known_skipped.items()
                      if p in present and p not in {c.path for c in changed}]
     save_index(index, model, settings=settings, corpus=str(corpus), skipped=[*still_skipped, *skipped])
@@ -278,18 +279,6 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
-def _shared_terms(index: LinkIndex, q_row: object, target: int, k: int = 5) -> list[str]:
-    """The stemmed terms contributing most to the page/target cosine."""
-    prod = index.matrix[target].multiply(q_row)
-    prod = prod.tocsr() if hasattr(prod, "tocsr") else prod
-    if prod.nnz == 0:
-        return []
-    idx = prod.indices
-    vals = prod.data
-    order = np.lexsort((idx, -vals))[:k]
-    return [index.term(int(idx[i])) for i in order]
-
-
 def score_candidates(index: LinkIndex, page: PageAnalysis,
                      settings: Settings) -> tuple[rank.Candidates, np.ndarray, np.ndarray]:
     """Candidate targets of a page, their scores in [0, 1] and each feature's contribution."""
@@ -396,10 +385,9 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
     anchor_cands: dict[int, list[Mention]] = {}
     shared: dict[int, list[str]] = {}
     for t in targets:
-        shared[t] = _shared_terms(index, page.q, t)
-        ms = [*page.mentions.get(t, ()), *anchors_mod.term_mentions(index, page.runs, t, shared[t][:3])]
+        ms, shared[t] = features.anchor_candidates(index, page, t)
         anchor_cands[t] = [m for m in ms if budget.anchor_allowed(text, m)]
-    chosen = anchors_mod.choose_anchors(targets, anchor_cands)
+    chosen = anchors_mod.choose_anchors(targets, anchor_cands, learn.anchor_scorer(index, text))
     out: list[LinkSuggestion] = []
     for r, t in zip(order, targets):
         m = chosen.get(t)

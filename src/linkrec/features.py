@@ -82,3 +82,21 @@ def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings,
         text_len=len(page.doc.text), n_neighbours=settings.neighbours,
         passage_cos=passage_similarities(index, page.doc.text, page.mentions),
         page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=holdout)
+
+
+def shared_terms(index: LinkIndex, q: Any, target: int, k: int = 5) -> list[str]:
+    """The stemmed terms contributing most to the cosine of the page row ``q`` and a target."""
+    prod = index.matrix[target].multiply(q)
+    prod = prod.tocsr() if hasattr(prod, "tocsr") else prod
+    if prod.nnz == 0:
+        return []
+    order = np.lexsort((prod.indices, -prod.data))[:k]
+    return [index.term(int(prod.indices[i])) for i in order]
+
+
+def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int) -> tuple[list[Mention], list[str]]:
+    """A target's candidate anchors in the page: its mentions plus the distinctive terms page and
+    target share (and those shared terms)."""
+    shared = shared_terms(index, page.q, target)
+    ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.runs, target, shared[:3])]
+    return ms, shared

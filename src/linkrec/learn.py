@@ -12,6 +12,8 @@ every site.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from . import corpus as corpus_mod
+from . import anchors as anchors_mod
 from . import features, rank
 from .edit import strip_links
 from .errors import ParseError
@@ -32,10 +35,12 @@ logger = logging.getLogger(__name__)
 
 TRAIN_PAGES = 300
 """Pages sampled to fit the ranker."""
-MIN_PAGES = 50
+MIN_PAGES = 40
 """Fewer linking pages than this: use the fixed weights."""
-MIN_POSITIVES = 150
+MIN_POSITIVES = 80
 """Fewer found links than this among the sampled pages' candidates: use the fixed weights."""
+MIN_ANCHOR_TARGETS = 40
+"""Fewer linked targets with a choice of anchor places than this: use the fixed anchor rules."""
 
 
 def training_pages(index: LinkIndex, holdouts: dict[int, Holdout], n: int, seed: int = 0) -> list[int]:
@@ -47,12 +52,23 @@ def training_pages(index: LinkIndex, holdouts: dict[int, Holdout], n: int, seed:
     return sorted(int(i) for i in rng.choice(ids, size=n, replace=False))
 
 
+@dataclass
+class TrainingSet:
+    """Examples for the link ranker and the anchor ranker."""
+
+    x: list[np.ndarray] = field(default_factory=list)
+    y: list[np.ndarray] = field(default_factory=list)
+    anchor_cases: list[tuple[list[anchors_mod.Occurrence], np.ndarray, str, Holdout | None]] = field(
+        default_factory=list)
+    """(candidate places of a linked target, which of them the author linked, page text, holdout)."""
+    pages: int = 0
+
+
 def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: list[int],
-                  holdouts: dict[int, Holdout]) -> tuple[np.ndarray, np.ndarray, int]:
-    """Features and labels of the candidates of ``pages`` with their links stripped."""
-    xs: list[np.ndarray] = []
-    ys: list[np.ndarray] = []
-    used = 0
+                  holdouts: dict[int, Holdout]) -> TrainingSet:
+    """Features and labels of the candidates (and of the candidate anchor places of the linked
+    targets) of ``pages`` with their links stripped."""
+    out = TrainingSet()
     for i in pages:
         rec = index.records[i]
         try:
@@ -66,17 +82,43 @@ def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: lis
         gold = {index.path_ids[s.target] for s in links if s.target != rec.path}
         if not gold:
             continue
+        holdout = holdouts.get(i)
         page = features.analyse_page(index, stripped, corpus_rel=rec.path, display=rec.path,
-                                     settings=settings, holdout=holdouts.get(i))
-        cands = features.candidates(index, page, settings, holdout=holdouts.get(i))
+                                     settings=settings, holdout=holdout)
+        cands = features.candidates(index, page, settings, holdout=holdout)
         if not len(cands.targets):
             continue
-        xs.append(cands.features)
-        ys.append(np.isin(cands.targets, list(gold)).astype(np.int8))
-        used += 1
-    if not xs:
-        return np.zeros((0, len(rank.FEATURES))), np.zeros(0, dtype=np.int8), 0
-    return np.vstack(xs), np.concatenate(ys), used
+        out.x.append(cands.features)
+        out.y.append(np.isin(cands.targets, list(gold)).astype(np.int8))
+        out.pages += 1
+        for t in set(cands.targets.tolist()) & gold:
+            ms, _ = features.anchor_candidates(index, page, t)
+            occs = anchors_mod.occurrences(ms)
+            spans = [(s.start, s.end) for s in links if index.path_ids.get(s.target) == t]
+            labels = np.array([any(o.mention.start < e and b < o.mention.end for b, e in spans) for o in occs],
+                              dtype=np.int8)
+            if labels.any() and not labels.all():
+                out.anchor_cases.append((occs, labels, stripped, holdout))
+    return out
+
+
+CUE_SMOOTHING = 5.0
+"""Pseudo-count pulling a rare previous word's link rate towards the overall rate."""
+
+
+def learn_cues(cases: Sequence[tuple[list[anchors_mod.Occurrence], np.ndarray, str, Any]]) -> dict[str, float]:
+    """Link rate of each word that precedes a candidate anchor place (smoothed); key '' = overall."""
+    seen: dict[str, list[int]] = {}
+    for occs, labels, text, _ in cases:
+        for o, y in zip(occs, labels):
+            c = seen.setdefault(anchors_mod.previous_word(text, o.mention.start), [0, 0])
+            c[0] += int(y)
+            c[1] += 1
+    total = sum(c[1] for c in seen.values()) or 1
+    prior = sum(c[0] for c in seen.values()) / total
+    rates = {w: (c[0] + CUE_SMOOTHING * prior) / (c[1] + CUE_SMOOTHING) for w, c in seen.items() if c[1] >= 3}
+    rates[""] = prior
+    return rates
 
 
 def fit_ranker(x: np.ndarray, y: np.ndarray) -> Pipeline:
@@ -87,19 +129,42 @@ def fit_ranker(x: np.ndarray, y: np.ndarray) -> Pipeline:
 
 
 def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = None,
-           train: bool = True) -> LinkIndex:
-    """Learn the anchor dictionary (always) and the ranker (when ``train`` and there are enough
-    links; otherwise keep ``ranker``, which may be None for the fixed weights)."""
+           anchor_ranker: Any = None, train: bool = True) -> LinkIndex:
+    """Learn the anchor dictionary (always) and the two rankers (when ``train`` and there are
+    enough links; otherwise keep the given ones, None meaning the fixed rules)."""
     stats, holdouts = AnchorStats.learn(index)
+    index = index.with_extra(anchors=stats)
     if train:
+        ranker = anchor_ranker = None
         pages = training_pages(index, holdouts, TRAIN_PAGES)
-        ranker = None
         if len(pages) >= MIN_PAGES:
-            x, y, used = training_data(index, corpus, settings, pages, holdouts)
-            if used >= MIN_PAGES and int(y.sum()) >= MIN_POSITIVES and int(y.sum()) < len(y):
-                ranker = fit_ranker(x, y)
-                logger.info("ranker learned from %d pages, %d candidates, %d links", used, len(y), int(y.sum()))
-    return index.with_extra(anchors=stats, ranker=ranker)
+            data = training_data(index, corpus, settings, pages, holdouts)
+            y = np.concatenate(data.y) if data.y else np.zeros(0)
+            if data.pages >= MIN_PAGES and MIN_POSITIVES <= int(y.sum()) < len(y):
+                ranker = fit_ranker(np.vstack(data.x), y)
+                logger.info("link ranker learned from %d pages, %d candidates, %d links", data.pages, len(y),
+                            int(y.sum()))
+            if len(data.anchor_cases) >= MIN_ANCHOR_TARGETS:
+                cues = learn_cues(data.anchor_cases)
+                x = np.vstack([anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=h)
+                               for occs, _, text, h in data.anchor_cases])
+                anchor_ranker = (fit_ranker(x, np.concatenate([c[1] for c in data.anchor_cases])), cues)
+                logger.info("anchor ranker learned from %d linked targets", len(data.anchor_cases))
+    return index.with_extra(ranker=ranker, anchor_ranker=anchor_ranker)
+
+
+def anchor_scorer(index: LinkIndex, text: str) -> anchors_mod.AnchorScorer | None:
+    """The learned scorer of anchor places in page ``text``, if any."""
+    learned = index.extra.get("anchor_ranker")
+    if learned is None:
+        return None
+    model, cues = learned
+
+    def scorer(occs: Sequence[anchors_mod.Occurrence]) -> np.ndarray:
+        x = anchors_mod.occurrence_features(index, occs, text=text, cues=cues)
+        return np.asarray(model.predict_proba(x)[:, 1])
+
+    return scorer
 
 
 def score(index: LinkIndex, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
