@@ -36,7 +36,7 @@ K_RANK = 10
 
 
 @dataclass(frozen=True, slots=True)
-class TestPage:
+class EvalPage:
     """A page of the backtest: its stripped text and the links that were removed."""
 
     path: str
@@ -123,7 +123,7 @@ def _dcg(rels: Sequence[int]) -> float:
     return sum(r / math.log2(i + 2) for i, r in enumerate(rels))
 
 
-def score_system(system: str, pages: Sequence[TestPage], answers: Sequence[Ranked]) -> SystemScores:
+def score_system(system: str, pages: Sequence[EvalPage], answers: Sequence[Ranked]) -> SystemScores:
     """Ranking metrics of one system's answers (the top ``K_RANK`` of each page count)."""
     p1 = p5 = r10 = mrr = ndcg = 0.0
     anchor_hits = anchor_total = covered = 0
@@ -175,7 +175,7 @@ def _pr_curve(pooled: list[tuple[float, bool]], total_gold: int) -> tuple[tuple[
     return thinned, (round(best[0], 4) if best else None), (round(best[1], 4) if best else None)
 
 
-def ceiling(pages: Sequence[TestPage]) -> SystemScores:
+def ceiling(pages: Sequence[EvalPage]) -> SystemScores:
     """What a perfect ranker scores on the same sample."""
     answers = [Ranked(p.gold, tuple(1.0 for _ in p.gold), tuple((s.start, s.end) for s in
                                                                  [next(x for x in p.spans if x.target == g) for g in p.gold]))
@@ -185,7 +185,7 @@ def ceiling(pages: Sequence[TestPage]) -> SystemScores:
 
 # ---------------------------------------------------------------------------------- set-up
 def prepare(corpus: Path, work: Path, settings: Settings, *, sample: int, seed: int,
-            progress: Progress | None = None) -> list[TestPage]:
+            progress: Progress | None = None) -> list[EvalPage]:
     """Copy the corpus into ``work`` with the sampled pages' internal links stripped."""
     entries = corpus_mod.scan(corpus, settings)
     parsed, _ = corpus_mod.read_pages(corpus, entries, settings, progress)
@@ -207,7 +207,7 @@ def prepare(corpus: Path, work: Path, settings: Settings, *, sample: int, seed: 
     chosen = sorted(eligible) if len(eligible) <= sample else sorted(
         str(x) for x in rng.choice(sorted(eligible), size=sample, replace=False))
     chosen_set = set(chosen)
-    tests: list[TestPage] = []
+    tests: list[EvalPage] = []
     for e in entries:
         dest = work / e.path
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -225,12 +225,12 @@ def prepare(corpus: Path, work: Path, settings: Settings, *, sample: int, seed: 
         with open(dest, "w", encoding="utf-8", newline="") as fh:
             fh.write(stripped)
         gold = tuple(sorted({s.target for s in spans}))
-        tests.append(TestPage(e.path, stripped, gold, tuple(spans)))
+        tests.append(EvalPage(e.path, stripped, gold, tuple(spans)))
     return tests
 
 
 # ---------------------------------------------------------------------------------- systems
-def run_linkrec(rec: api.Recommender, tests: Sequence[TestPage]) -> list[Ranked]:
+def run_linkrec(rec: api.Recommender, tests: Sequence[EvalPage]) -> list[Ranked]:
     """linkrec's answers for the stripped test pages."""
     out = []
     for t in tests:
@@ -240,7 +240,7 @@ def run_linkrec(rec: api.Recommender, tests: Sequence[TestPage]) -> list[Ranked]
     return out
 
 
-def run_tfidf(work: Path, paths: Sequence[str], tests: Sequence[TestPage]) -> list[Ranked]:
+def run_tfidf(work: Path, paths: Sequence[str], tests: Sequence[EvalPage]) -> list[Ranked]:
     """Plain TF-IDF cosine over the raw files (scikit-learn defaults, English stop words)."""
     texts = [(work / p).read_text(encoding="utf-8", errors="replace") for p in paths]
     vec = TfidfVectorizer(stop_words="english")
@@ -257,7 +257,7 @@ def run_tfidf(work: Path, paths: Sequence[str], tests: Sequence[TestPage]) -> li
     return out
 
 
-def run_title_mention(rec: api.Recommender, tests: Sequence[TestPage]) -> list[Ranked]:
+def run_title_mention(rec: api.Recommender, tests: Sequence[EvalPage]) -> list[Ranked]:
     """Pages whose title or file name occurs verbatim in the page ("unlinked mentions")."""
     names: list[tuple[str, str]] = []
     for r in rec.index.records:
@@ -291,7 +291,7 @@ def run_title_mention(rec: api.Recommender, tests: Sequence[TestPage]) -> list[R
 _SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]?")
 
 
-def keyword_task(rec: api.Recommender, tests: Sequence[TestPage]) -> list[KeywordScores]:
+def keyword_task(rec: api.Recommender, tests: Sequence[EvalPage]) -> list[KeywordScores]:
     """Remove the sentences holding up to 3 salient shared terms; do the keywords bring them back?"""
     index, settings = rec.index, rec.settings
     hits = {"linkrec": [0, 0], "baseline": [0, 0]}

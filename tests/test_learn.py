@@ -1,0 +1,101 @@
+"""The anchor dictionary, leave-one-out features, the learned rankers and their fallback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from linkrec import Recommender, Settings, build_index, load_index, save_index
+from linkrec import features, learn, rank
+from linkrec.evidence import AnchorStats, stats_of
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEMO = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES / "linked", tmp_path / "linked")
+    return tmp_path / "linked"
+
+
+def test_anchor_dictionary_counts_and_link_probability_by_hand(linked: Path) -> None:
+    index = build_index(linked, settings=Settings())
+    stats, holdouts = AnchorStats.learn(index)
+    tomato, pepper = index.path_ids["tomato.md"], index.path_ids["pepper.md"]
+    salad, sauce = index.path_ids["salad.md"], index.path_ids["sauce.md"]
+    # "tomato" links tomato.md from salad and sauce ("tomatoes"), and pepper.md from sauce ("Tomato")
+    assert stats.table[("tomato",)] == {tomato: 2, pepper: 1}
+    assert stats.table[("pepper",)] == {pepper: 1}
+    assert stats.linking[("tomato",)] == 2  # two pages use "tomato" as a link
+    # pages whose text contains "tomato": tomato, pepper, salad, sauce, soup, zoo = 6
+    assert stats.occurring[("tomato",)] == 6
+    assert stats.link_probability(("tomato",)) == pytest.approx(2 / 6)
+    # without salad's own links: one page (sauce) links "tomato", five other pages contain it
+    h = holdouts[salad]
+    assert stats.targets(("tomato",), h) == {tomato: 1, pepper: 1}
+    assert stats.link_probability(("tomato",), h) == pytest.approx(1 / 5)
+    assert stats.targets(("pepper",), h) == {}
+    assert h.targets == frozenset({tomato, pepper})
+    assert holdouts[sauce].anchors[("tomato",)] == frozenset({tomato, pepper})
+
+
+def test_own_links_do_not_leak_into_features(linked: Path, tmp_path: Path) -> None:
+    """zoo.md is the only page that calls the quokka page "striped horse": without its own links,
+    that phrase is no evidence for the quokka page when zoo.md itself is scored."""
+    rec = Recommender.open(linked, tmp_path / "m")
+    index = rec.index
+    zoo, quokka = index.path_ids["zoo.md"], index.path_ids["quokka.md"]
+    _, holdouts = AnchorStats.learn(index)
+    text = "The quokka enclosure is next to the striped horse house."
+    leaky = features.analyse_page(index, text, corpus_rel="zoo.md", display="zoo.md", settings=rec.settings)
+    clean = features.analyse_page(index, text, corpus_rel="zoo.md", display="zoo.md", settings=rec.settings,
+                                  holdout=holdouts[zoo])
+    assert any(m.source == "anchor" for m in leaky.mentions.get(quokka, []))
+    assert not any(m.source == "anchor" for m in clean.mentions.get(quokka, []))
+    f_leaky = features.candidates(index, leaky, rec.settings)
+    f_clean = features.candidates(index, clean, rec.settings, holdout=holdouts[zoo])
+    col = rank.FEATURES.index("mention_anchor")
+    row = lambda c: list(c.targets).index(quokka)  # noqa: E731
+    assert f_leaky.features[row(f_leaky), col] > 0
+    assert f_clean.features[row(f_clean), col] == 0
+    inbound_col = rank.FEATURES.index("inbound")
+    assert f_clean.features[row(f_clean), inbound_col] < f_leaky.features[row(f_leaky), inbound_col]
+
+
+def test_fallback_to_fixed_weights_without_links(garden: Path, tmp_path: Path) -> None:
+    for page in garden.rglob("*.md"):  # remove every link
+        text = page.read_text()
+        page.write_text(text.replace("[[", "").replace("](", " (").replace("[sd]: bread.md", ""))
+    rec = Recommender.open(garden, tmp_path / "m")
+    assert rec.index.extra["ranker"] is None and rec.index.extra["anchor_ranker"] is None
+    x = np.random.default_rng(0).random((4, len(rank.FEATURES)))
+    scores, _ = learn.score(rec.index, x)
+    assert np.allclose(scores, rank.fixed_scores(x))
+    assert learn.anchor_scorer(rec.index, "text") is None
+
+
+def test_demo_corpus_has_too_few_links_to_learn(tmp_path: Path) -> None:
+    shutil.copytree(DEMO, tmp_path / "c")
+    rec = Recommender.open(tmp_path / "c", tmp_path / "m")
+    assert rec.index.extra["ranker"] is None
+    assert stats_of(rec.index).table  # but the anchor dictionary is learned
+
+
+def test_learned_rankers_are_saved_and_reloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(learn, "MIN_PAGES", 5)
+    monkeypatch.setattr(learn, "MIN_POSITIVES", 10)
+    monkeypatch.setattr(learn, "MIN_ANCHOR_TARGETS", 3)
+    shutil.copytree(DEMO, tmp_path / "c")
+    index = build_index(tmp_path / "c", settings=Settings())
+    assert index.extra["ranker"] is not None and index.extra["anchor_ranker"] is not None
+    save_index(index, tmp_path / "m", settings=Settings(), corpus=str(tmp_path / "c"))
+    loaded = load_index(tmp_path / "m", settings=Settings())
+    x = np.random.default_rng(1).random((5, len(rank.FEATURES)))
+    assert np.allclose(learn.score(index, x)[0], learn.score(loaded, x)[0])
+    assert loaded.extra["anchor_ranker"][1] == index.extra["anchor_ranker"][1]  # the learned cues
+    p = learn.score(loaded, x)[0]
+    assert ((p > 0) & (p < 1)).all()
