@@ -103,20 +103,31 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
     return out
 
 
-def term_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], target: int,
+def term_positions(runs: Sequence[Sequence[Word]]) -> dict[tuple[str, ...], list[tuple[int, int]]]:
+    """Where each stemmed content word and word pair of the page's linkable text occurs."""
+    out: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for ws in runs:
+        content = [analysis.is_content_word(w.lower) for w in ws]
+        for i, w in enumerate(ws):
+            if not content[i]:
+                continue
+            out.setdefault((w.stem,), []).append((w.start, w.end))
+            if i + 1 < len(ws) and content[i + 1]:
+                out.setdefault((w.stem, ws[i + 1].stem), []).append((w.start, ws[i + 1].end))
+    return out
+
+
+def term_mentions(index: LinkIndex, positions: Mapping[tuple[str, ...], Sequence[tuple[int, int]]], target: int,
                   terms: Sequence[str]) -> list[Mention]:
     """Occurrences in linkable text of distinctive terms (stemmed 1-2 word vocabulary terms)."""
-    wanted = {tuple(t.split(" ")): t for t in terms}
     out: list[Mention] = []
-    for ws in runs:
-        for i in range(len(ws)):
-            for n in (2, 1):
-                if i + n > len(ws):
-                    continue
-                key = tuple(w.stem for w in ws[i:i + n])
-                if key in wanted and all(analysis.is_content_word(w.lower) for w in ws[i:i + n]):
-                    out.append(Mention(target, ws[i].start, ws[i + n - 1].end, key, "term",
-                                       specificity(index, key)))
+    for t in terms:
+        key = tuple(t.split(" "))
+        spots = positions.get(key)
+        if spots:
+            spec = specificity(index, key)
+            out.extend(Mention(target, s, e, key, "term", spec) for s, e in spots)
+    out.sort(key=lambda m: (m.start, -m.end))
     return out
 
 

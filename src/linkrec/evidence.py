@@ -47,14 +47,18 @@ class AnchorStats:
         """Count the anchors of every page's links; also return each page's holdout."""
         by_key: dict[Key, dict[int, set[int]]] = {}
         per_page: dict[int, dict[Key, set[int]]] = {}
+        keys: dict[str, Key | None] = {}
         for i, rec in enumerate(index.records):
-            for kind, target, text in rec.links:
-                hit = index.resolver.resolve(target, rec.path, wikilink=kind == "wikilink")
-                t = index.path_ids.get(hit) if hit else None
-                if t is None or t == i:
+            for (_kind, _target, text), t in zip(rec.links, index.link_targets[i].tolist()):
+                if t < 0 or t == i:
                     continue
-                key = analysis.phrase_key(text)
-                if not key or len(key) > MAX_PHRASE_WORDS or not any(analysis.is_content_word(w) for w in key):
+                key = keys.get(text, ())
+                if key == ():
+                    key = analysis.phrase_key(text)
+                    if not key or len(key) > MAX_PHRASE_WORDS or not any(analysis.is_content_word(w) for w in key):
+                        key = None
+                    keys[text] = key
+                if key is None:
                     continue
                 by_key.setdefault(key, {}).setdefault(t, set()).add(i)
                 per_page.setdefault(i, {}).setdefault(key, set()).add(t)

@@ -32,6 +32,8 @@ class PageAnalysis:
     """The page's TF-IDF row (1 x n_terms, sparse)."""
     sims: np.ndarray
     runs: list[list[anchors_mod.Word]]
+    positions: dict[tuple[str, ...], list[tuple[int, int]]]
+    """Where each stemmed word and word pair of the linkable text occurs."""
     mentions: dict[int, list[Mention]]
     exclude: set[int]
     """The page itself and every page it already links to."""
@@ -56,21 +58,21 @@ def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display
     sims = index.similarities(q)
     runs = anchors_mod.linkable_words(doc)
     mentions = anchors_mod.find_mentions(index, runs, exclude=exclude, holdout=holdout)
-    return PageAnalysis(doc, terms, q, sims, runs, mentions, exclude, self_id)
+    return PageAnalysis(doc, terms, q, sims, runs, anchors_mod.term_positions(runs), mentions, exclude, self_id)
 
 
 def passage_similarities(index: LinkIndex, text: str, mentions: Mapping[int, Sequence[Mention]]) -> dict[int, float]:
     """Cosine of the text around each target's first mention and the target page."""
     out: dict[int, float] = {}
-    cache: dict[int, Any] = {}
+    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for t, ms in mentions.items():
         if not ms:
             continue
         first = min(m.start for m in ms)
         if first not in cache:
             window = text[max(0, first - PASSAGE_CHARS):first + PASSAGE_CHARS]
-            cache[first] = index.vectorize(dict(Counter(analysis.terms(window))))
-        out[t] = float((index.matrix[t] @ cache[first].T).sum())
+            cache[first] = index.weights(dict(Counter(analysis.terms(window))))
+        out[t] = index.dot_row(t, *cache[first])
     return out
 
 
@@ -98,5 +100,5 @@ def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int) -> tupl
     """A target's candidate anchors in the page: its mentions plus the distinctive terms page and
     target share (and those shared terms)."""
     shared = shared_terms(index, page.q, target)
-    ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.runs, target, shared[:3])]
+    ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3])]
     return ms, shared

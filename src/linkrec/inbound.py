@@ -187,7 +187,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         meta.append((s, None, src, shared))
         allowed = [m for m in found if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]
         if not allowed:
-            allowed = [m for m in anchors_mod.term_mentions(index, src.runs, tid, shared[:3])
+            allowed = [m for m in anchors_mod.term_mentions(index, anchors_mod.term_positions(src.runs), tid, shared[:3])
                        if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]
         best = sorted(allowed, key=anchors_mod.preference)[0] if allowed else None
         meta[-1] = (s, best, src, shared)

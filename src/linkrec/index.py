@@ -50,7 +50,8 @@ class LinkIndex:
     def __init__(self, *, settings_hash: str, records: tuple[PageRecord, ...], vocab: dict[str, int],
                  counts: sp.csr_matrix, transformer: TfidfTransformer, word_counts: dict[str, int],
                  extra: dict[str, Any], matrix: sp.csr_matrix, path_ids: dict[str, int],
-                 resolver: Resolver, out_links: tuple[np.ndarray, ...], inbound: np.ndarray,
+                 resolver: Resolver, out_links: tuple[np.ndarray, ...], link_targets: tuple[np.ndarray, ...],
+                 inbound: np.ndarray,
                  phrases: dict[tuple[str, ...], tuple[tuple[int, str], ...]], base_url: str | None,
                  extensions: tuple[str, ...]) -> None:
         self.settings_hash = settings_hash
@@ -65,6 +66,9 @@ class LinkIndex:
         self.path_ids = path_ids
         self.resolver = resolver
         self.out_links = out_links
+        self.link_targets = link_targets
+        """For every page, the id each of its links resolves to (-1: not a corpus page), aligned with
+        ``records[i].links``."""
         self.inbound = inbound
         self.phrases = phrases
         self.base_url = base_url
@@ -72,6 +76,7 @@ class LinkIndex:
         self.centroid = np.asarray(matrix.mean(axis=0), dtype=np.float64).ravel()
         """Mean TF-IDF weight of every term over the corpus."""
         self._surface: dict[str, str] | None = None
+        self._by_term: sp.csc_matrix | None = None
         self._terms: list[str] | None = None
 
     # ------------------------------------------------------------------ building
@@ -145,14 +150,13 @@ class LinkIndex:
         resolver = Resolver([PageKey(r.path, r.title, r.aliases, r.url) for r in records],
                             extensions=settings.extensions, base_url=settings.base_url)
         out: list[np.ndarray] = []
+        link_targets: list[np.ndarray] = []
         inbound = np.zeros(len(records), dtype=np.int32)
         for i, r in enumerate(records):
-            targets: set[int] = set()
-            for kind, target, _text in r.links:
-                hit = resolver.resolve(target, r.path, wikilink=kind == "wikilink")
-                if hit is not None and hit != r.path:
-                    targets.add(path_ids[hit])
-            arr = np.array(sorted(targets), dtype=np.int32)
+            ids = [path_ids[hit] if (hit := resolver.resolve(target, r.path, wikilink=kind == "wikilink")) else -1
+                   for kind, target, _text in r.links]
+            link_targets.append(np.array(ids, dtype=np.int32))
+            arr = np.array(sorted({t for t in ids if t >= 0 and t != i}), dtype=np.int32)
             out.append(arr)
             inbound[arr] += 1
         phrases: dict[tuple[str, ...], list[tuple[int, str]]] = {}
@@ -166,7 +170,8 @@ class LinkIndex:
                         phrases.setdefault(key, []).append((i, source))
         return cls(settings_hash=settings.index_hash(), records=records, vocab=vocab, counts=counts,
                    transformer=transformer, word_counts=word_counts, extra=extra, matrix=matrix,
-                   path_ids=path_ids, resolver=resolver, out_links=tuple(out), inbound=inbound,
+                   path_ids=path_ids, resolver=resolver, out_links=tuple(out), link_targets=tuple(link_targets),
+                   inbound=inbound,
                    phrases={k: tuple(v) for k, v in phrases.items()}, base_url=settings.base_url,
                    extensions=settings.extensions)
 
@@ -208,13 +213,45 @@ class LinkIndex:
         return " ".join(self._surface.get(part, part) for part in term.split(" "))
 
     def vectorize(self, terms: dict[str, int]) -> sp.csr_matrix:
-        """The l2-normalised TF-IDF row (1 x n_terms) of a page's term counts."""
-        row = _csr([terms], self.vocab)
-        return sp.csr_matrix(self.transformer.transform(row), dtype=np.float32)
+        """The l2-normalised TF-IDF row (1 x n_terms) of a page's term counts.
+
+        Computes what the fitted ``TfidfTransformer`` would (sublinear tf x idf, l2 norm) without
+        its per-call validation, which dominates for one short row.
+        """
+        cols, vals = self.weights(terms)
+        return sp.csr_matrix((vals.astype(np.float32), cols, np.array([0, len(cols)])), shape=(1, len(self.vocab)))
+
+    def weights(self, terms: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted column ids and l2-normalised TF-IDF weights of a page's term counts."""
+        get = self.vocab.get
+        pairs = sorted((j, c) for t, c in terms.items() if (j := get(t)) is not None)
+        if not pairs:
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
+        cols = np.fromiter((j for j, _ in pairs), dtype=np.int32, count=len(pairs))
+        tf = np.fromiter((c for _, c in pairs), dtype=np.float64, count=len(pairs))
+        vals = (np.log(tf) + 1.0) * self.transformer.idf_[cols]
+        norm = float(np.sqrt(vals @ vals))
+        return cols, vals / norm if norm else vals
+
+    def dot_row(self, i: int, cols: np.ndarray, vals: np.ndarray) -> float:
+        """Dot product of page ``i``'s TF-IDF row with a sparse vector given by sorted ``cols``/``vals``."""
+        m = self.matrix
+        a, b = m.indptr[i], m.indptr[i + 1]
+        _, ia, ib = np.intersect1d(m.indices[a:b], cols, assume_unique=True, return_indices=True)
+        return float(m.data[a:b][ia] @ vals[ib]) if len(ia) else 0.0
 
     def similarities(self, row: sp.csr_matrix) -> np.ndarray:
-        """Cosine similarity of ``row`` to every page (a dense vector of length ``len(self)``)."""
-        return np.asarray((self.matrix @ row.T).todense()).ravel()
+        """Cosine similarity of ``row`` to every page (a dense vector of length ``len(self)``).
+
+        Reads only the columns (postings) of the row's terms.
+        """
+        if self._by_term is None:
+            self._by_term = sp.csc_matrix(self.matrix)
+        r = sp.csr_matrix(row)
+        if r.nnz == 0:
+            return np.zeros(len(self.records))
+        sub = self._by_term[:, r.indices]
+        return np.asarray(sub @ r.data.astype(np.float64)).ravel()
 
     def row(self, i: int) -> sp.csr_matrix:
         """The TF-IDF row of page ``i``."""

@@ -34,7 +34,9 @@ from .settings import Settings
 logger = logging.getLogger(__name__)
 
 TRAIN_PAGES = 300
-"""Pages sampled to fit the ranker."""
+"""Pages sampled to fit the ranker, at most."""
+MAX_TRAIN_CANDIDATES = 20_000
+"""Stop sampling pages once their candidates reach this many (bounds the index time on big sites)."""
 MIN_PAGES = 40
 """Fewer linking pages than this: use the fixed weights."""
 MIN_POSITIVES = 80
@@ -44,12 +46,10 @@ MIN_ANCHOR_TARGETS = 40
 
 
 def training_pages(index: LinkIndex, holdouts: dict[int, Holdout], n: int, seed: int = 0) -> list[int]:
-    """A seeded sample of pages that link to at least one other page."""
+    """A seeded random order of (at most ``n``) pages that link to at least one other page."""
     ids = sorted(i for i, h in holdouts.items() if h.targets and not index.records[i].draft)
-    if len(ids) <= n:
-        return ids
     rng = np.random.default_rng(seed)
-    return sorted(int(i) for i in rng.choice(ids, size=n, replace=False))
+    return [int(i) for i in rng.permutation(ids)[:n]]
 
 
 @dataclass
@@ -62,6 +62,7 @@ class TrainingSet:
         default_factory=list)
     """(candidate places of a linked target, which of them the author linked, page text, holdout)."""
     pages: int = 0
+    rows: int = 0
 
 
 def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: list[int],
@@ -70,6 +71,8 @@ def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: lis
     targets) of ``pages`` with their links stripped."""
     out = TrainingSet()
     for i in pages:
+        if out.rows >= MAX_TRAIN_CANDIDATES:
+            break
         rec = index.records[i]
         try:
             text, _ = corpus_mod.read_text(corpus / rec.path, display=rec.path,
@@ -91,6 +94,7 @@ def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: lis
         out.x.append(cands.features)
         out.y.append(np.isin(cands.targets, list(gold)).astype(np.int8))
         out.pages += 1
+        out.rows += len(cands.targets)
         for t in set(cands.targets.tolist()) & gold:
             ms, _ = features.anchor_candidates(index, page, t)
             occs = anchors_mod.occurrences(ms)
