@@ -32,8 +32,12 @@ What it measures (all in one run, on the same files):
   read before timing), median and p95 in ms; baseline: the regex tokenization of the same texts.
 
 ``--profile DIR`` also runs cProfile on a full index (default workers: the main process's view;
-and ``jobs=1``: every function, parsing included) and on the warm suggest loop, writes
-``.prof`` files to DIR and prints the top functions by cumulative time.
+and ``jobs=1``: every function, parsing included), on ``open_index`` of an up-to-date model and of
+one changed page (refresh), and on the warm suggest loop; writes ``.prof`` and ``.txt`` files to DIR
+and prints the top functions by cumulative time.
+
+A section that raises (the code under test may be mid-edit) is reported as a ``FAILED`` note and
+the other figures are still printed.
 
 The corpus is only read. Temporary folders go to ``--tmp`` (default: the system temp folder) and
 are removed at the end.
@@ -50,17 +54,20 @@ import os
 import pstats
 import random
 import re
+import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from linkrec import api
 from linkrec import corpus as corpus_mod
@@ -69,6 +76,7 @@ from linkrec.settings import Settings
 BIG_CORPUS_PAGES = 5_000
 COPY_LIMIT_BYTES = 50_000_000
 TOKEN_RE = r"\w+"
+T = TypeVar("T")
 
 _VMHWM = r"""
 def _vmhwm():
@@ -148,13 +156,13 @@ def read_page(root: Path, rel: str) -> str:
     return (root / rel).read_text(encoding="utf-8", errors="replace")
 
 
-def regex_pass(root: Path, rels: Sequence[str]) -> tuple[float, int]:
-    """Wall time of reading and regex-tokenizing every page, and the token count."""
-    t0 = time.perf_counter()
+def regex_pass(root: Path, rels: Sequence[str]) -> tuple[float, float, int]:
+    """Wall and CPU time of reading and regex-tokenizing every page, and the token count."""
+    t0, c0 = time.perf_counter(), time.process_time()
     n = 0
     for rel in rels:
         n += len(re.findall(TOKEN_RE, read_page(root, rel).lower()))
-    return time.perf_counter() - t0, n
+    return time.perf_counter() - t0, time.process_time() - c0, n
 
 
 def code_fingerprint() -> str:
@@ -244,6 +252,16 @@ class TreeRssSampler:
             self._stop.wait(self.interval)
 
 
+def kill_group(proc: subprocess.Popen[str]) -> None:
+    """Stop a child started in its own session, with everything it started."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, 15)
+        except OSError:
+            proc.kill()
+        proc.wait()
+
+
 def run_child(code: str, args: Sequence[str], stdin: str = "") -> tuple[dict[str, Any], float, int, int]:
     """Run ``python -c code args`` and return (its JSON, wall s, sampled tree peak kB, procs at peak)."""
     t0 = time.perf_counter()
@@ -253,9 +271,14 @@ def run_child(code: str, args: Sequence[str], stdin: str = "") -> tuple[dict[str
     argv = [sys.executable, "-c", code, *args]
     if os.name == "posix" and os.path.exists("/bin/sh"):
         argv = ["/bin/sh", "-c", '"$@"; exit $?', "sh", *argv]
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with TreeRssSampler(proc.pid) as sampler:
-        out, err = proc.communicate(stdin)
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        with TreeRssSampler(proc.pid) as sampler:
+            out, err = proc.communicate(stdin)
+    except BaseException:
+        kill_group(proc)
+        raise
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"child failed ({proc.returncode}):\n{err[-3000:]}")
@@ -271,6 +294,7 @@ class Row:
     value: str
     baseline: str = ""
     ratio: str = ""
+    cpu: str = ""
 
 
 @dataclass
@@ -282,16 +306,17 @@ class Results:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def add(self, metric: str, value: str, baseline: str = "", ratio: str = "") -> None:
-        self.rows.append(Row(metric, value, baseline, ratio))
+    def add(self, metric: str, value: str, baseline: str = "", ratio: str = "", cpu: str = "") -> None:
+        self.rows.append(Row(metric, value, baseline, ratio, cpu))
 
     def table(self) -> str:
-        head = Row("metric", "value", "baseline (same run)", "ratio")
+        head = Row("metric", "value", "baseline (same run)", "ratio", "CPU time")
         rows = [head, *self.rows]
-        w = [max(len(getattr(r, f)) for r in rows) for f in ("metric", "value", "baseline", "ratio")]
+        w = [max(len(getattr(r, f)) for r in rows) for f in ("metric", "value", "baseline", "ratio", "cpu")]
         lines = [f"corpus: {self.corpus}", f"code:   {self.data.get('code', '?')}  ({self.data.get('cpus')} CPUs)"]
         for i, r in enumerate(rows):
-            lines.append(f"{r.metric:<{w[0]}}  {r.value:>{w[1]}}  {r.baseline:<{w[2]}}  {r.ratio:>{w[3]}}".rstrip())
+            lines.append(f"{r.metric:<{w[0]}}  {r.value:>{w[1]}}  {r.baseline:<{w[2]}}  {r.ratio:>{w[3]}}"
+                         f"  {r.cpu:>{w[4]}}".rstrip())
             if i == 0:
                 lines.append("  ".join("-" * x for x in w))
         lines.extend(f"note: {n}" for n in self.notes)
@@ -385,14 +410,18 @@ def bench(root: Path, *, pages: int, repeat: int | None, seed: int, tmp_root: Pa
     # baseline: regex pass (one warm-up pass first, so every figure sees a warm file cache)
     log(f"{len(rels)} pages, {total_bytes / 1e6:.1f} MB; regex baseline")
     regex_pass(root, rels)
-    reg_times = []
+    reg_times: list[float] = []
+    reg_cpu: list[float] = []
     tokens = 0
     for _ in range(max(3, n_repeat)):
-        t, tokens = regex_pass(root, rels)
+        t, c, tokens = regex_pass(root, rels)
         reg_times.append(t)
+        reg_cpu.append(c)
     base = median(reg_times)
-    res.data.update(regex_pass_s=base, regex_pass_runs=reg_times, regex_tokens=tokens)
-    res.add("regex tokenize pass [BASELINE]", fmt_s(base), f"{tokens:,} tokens, median of {len(reg_times)}", "1.0x")
+    res.data.update(regex_pass_s=base, regex_pass_cpu_s=median(reg_cpu), regex_pass_runs=reg_times,
+                    regex_tokens=tokens)
+    res.add("regex tokenize pass [BASELINE]", fmt_s(base), f"{tokens:,} tokens, median of {len(reg_times)}", "1.0x",
+            fmt_s(median(reg_cpu)))
 
     with tempfile.TemporaryDirectory(prefix="linkrec-bench-", dir=tmp_root) as tmpd:
         tmp = Path(tmpd)
@@ -412,10 +441,11 @@ def bench(root: Path, *, pages: int, repeat: int | None, seed: int, tmp_root: Pa
                 shutil.rmtree(m)
         idx_s = median([r["index_s"] for r in index_runs])
         res.data.update(index_s=idx_s, index_runs=index_runs)
-        res.add(f"full index (median of {n_repeat})", fmt_s(idx_s), "regex pass", ratio(idx_s, base))
-        res.add("  child wall incl. interpreter+imports", fmt_s(median([r["wall_s"] for r in index_runs])))
         cpu = median([r["cpu_self_s"] + r["cpu_workers_s"] for r in index_runs])
-        res.add("  CPU time, main + workers (incl. imports)", fmt_s(cpu))
+        res.data["index_child_cpu_s"] = cpu
+        res.add(f"full index (median of {n_repeat})", fmt_s(idx_s), "regex pass", ratio(idx_s, base))
+        res.add("  child incl. interpreter+imports", fmt_s(median([r["wall_s"] for r in index_runs])), "", "",
+                f"{fmt_s(cpu)} main+workers")
         if index_runs[-1]["skipped"]:
             res.notes.append(f"{index_runs[-1]['skipped']} pages skipped by linkrec")
 
@@ -441,121 +471,171 @@ def bench(root: Path, *, pages: int, repeat: int | None, seed: int, tmp_root: Pa
             procs = max(r["tree_procs_at_peak"] for r in index_runs)
             res.add("  process tree summed RSS (sampled peak)", f"{rss_tree / 1024:.0f} MB", f"{procs} processes")
 
-        # refresh after one page changes
-        log("refresh: mirror + model copy")
         mirror = tmp / "mirror"
-        method = make_mirror(root, rels, mirror, total_bytes, settings)
-        if method is None:
-            res.notes.append("refresh not measured: no way to mirror the corpus (symlinks/hard links/small copy)")
-        else:
-            m2 = tmp / "model-mirror"
-            shutil.copytree(model, m2)
-            rep = api.open_index(mirror, model=m2, settings=settings, warn=log)
-            if rep.rebuilt or rep.reread:
-                res.notes.append(f"mirror model was not up to date after copy (reread {rep.reread}); it was rebuilt")
-            opens = []
-            for _ in range(3):
-                t0 = time.perf_counter()
+        mirror_model = tmp / "model-mirror"
+
+        def refresh_section() -> None:
+            # refresh after one page changes
+            log("refresh: mirror + model copy")
+            method = make_mirror(root, rels, mirror, total_bytes, settings)
+            if method is None:
+                res.notes.append("refresh not measured: no way to mirror the corpus (symlinks/hard links/small copy)")
+            else:
+                m2 = mirror_model
+                shutil.copytree(model, m2)
                 rep = api.open_index(mirror, model=m2, settings=settings, warn=log)
-                opens.append(time.perf_counter() - t0)
-                assert rep.reread == 0 and not rep.rebuilt, "model should be up to date"
-            changed = rng.sample(rels, min(3, len(rels)))
-            refresh: list[float] = []
-            for n, rel in enumerate(changed):
-                replace_with_modified_copy(mirror, rel, n)
+                if rep.rebuilt or rep.reread:
+                    res.notes.append(f"mirror model was not up to date after copy (reread {rep.reread}); it was rebuilt")
+                opens: list[float] = []
+                opens_cpu: list[float] = []
+                for _ in range(3):
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    rep = api.open_index(mirror, model=m2, settings=settings, warn=log)
+                    opens.append(time.perf_counter() - t0)
+                    opens_cpu.append(time.process_time() - c0)
+                    assert rep.reread == 0 and not rep.rebuilt, "model should be up to date"
+                changed = rng.sample(rels, min(3, len(rels)))
+                refresh: list[float] = []
+                refresh_cpu: list[float] = []
+                for n, rel in enumerate(changed):
+                    replace_with_modified_copy(mirror, rel, n)
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    rep = api.open_index(mirror, model=m2, settings=settings, warn=log)
+                    refresh.append(time.perf_counter() - t0)
+                    refresh_cpu.append(time.process_time() - c0)
+                    if rep.rebuilt or rep.reread != 1:
+                        res.notes.append(f"refresh of {rel}: reread {rep.reread}, rebuilt {rep.rebuilt} (expected 1, False)")
+                r_s, o_s = median(refresh), median(opens)
+                res.data.update(refresh_s=r_s, refresh_cpu_s=median(refresh_cpu), refresh_runs=refresh,
+                                refresh_pages=changed, open_uptodate_s=o_s, open_uptodate_cpu_s=median(opens_cpu),
+                                mirror=method)
+                res.add(f"refresh after 1 changed page (median of {len(refresh)})", fmt_s(r_s),
+                        f"open unchanged model {fmt_s(o_s)}", ratio(r_s, base), fmt_s(median(refresh_cpu)))
+                res.add("  open_index, model up to date", fmt_s(o_s), "regex pass", ratio(o_s, base),
+                        fmt_s(median(opens_cpu)))
+                res.notes.append(f"refresh mirror made of {method}")
+
+        def cold_section() -> None:
+            # cold CLI suggest
+            log("cold linkrec suggest")
+            cmd = linkrec_command()
+            manifest = model / "manifest.json"
+            before = manifest.stat().st_mtime_ns
+            cold_pages = rng.sample(rels, min(5, len(rels)))
+            cold: list[float] = []
+            cold_cpu: list[float] = []
+            for rel in cold_pages:
+                r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
-                rep = api.open_index(mirror, model=m2, settings=settings, warn=log)
-                refresh.append(time.perf_counter() - t0)
-                if rep.rebuilt or rep.reread != 1:
-                    res.notes.append(f"refresh of {rel}: reread {rep.reread}, rebuilt {rep.rebuilt} (expected 1, False)")
-            r_s, o_s = median(refresh), median(opens)
-            res.data.update(refresh_s=r_s, refresh_runs=refresh, refresh_pages=changed, open_uptodate_s=o_s,
-                            mirror=method)
-            res.add(f"refresh after 1 changed page (median of {len(refresh)})", fmt_s(r_s),
-                    f"open unchanged model {fmt_s(o_s)}", ratio(r_s, base))
-            res.add("  open_index, model up to date", fmt_s(o_s), "regex pass", ratio(o_s, base))
-            res.notes.append(f"refresh mirror made of {method}")
+                p = subprocess.run([*cmd, "suggest", str(root / rel), "--corpus", str(root), "--model", str(model),
+                                    "--format", "json"], capture_output=True, text=True, cwd=tmp)
+                cold.append(time.perf_counter() - t0)
+                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cold_cpu.append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
+                if p.returncode != 0:
+                    raise RuntimeError(f"linkrec suggest failed: {p.stderr[-2000:]}")
+                json.loads(p.stdout)
+            if manifest.stat().st_mtime_ns != before:
+                res.notes.append("the CLI rewrote the model during the cold runs (it was not up to date)")
+            startup: list[float] = []
+            imports: list[float] = []
+            for _ in range(5):
+                for code, acc in (("pass", startup), ("import linkrec.cli", imports)):
+                    t0 = time.perf_counter()
+                    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp)
+                    acc.append(time.perf_counter() - t0)
+            c_s, st_s, im_s = median(cold), median(startup), median(imports)
+            res.data.update(cold_suggest_s=c_s, cold_suggest_cpu_s=median(cold_cpu), cold_suggest_runs=cold,
+                            cold_command=cmd, python_startup_s=st_s, import_cli_s=im_s)
+            res.add(f"cold `linkrec suggest` (median of {len(cold)})", fmt_s(c_s), f"`python -c pass` {fmt_s(st_s)}",
+                    ratio(c_s, base), fmt_s(median(cold_cpu)))
+            res.add("  `python -c 'import linkrec.cli'`", fmt_s(im_s), "regex pass", ratio(im_s, base))
 
-        # cold CLI suggest
-        log("cold linkrec suggest")
-        cmd = linkrec_command()
-        manifest = model / "manifest.json"
-        before = manifest.stat().st_mtime_ns
-        cold_pages = rng.sample(rels, min(5, len(rels)))
-        cold: list[float] = []
-        for rel in cold_pages:
-            t0 = time.perf_counter()
-            p = subprocess.run([*cmd, "suggest", str(root / rel), "--corpus", str(root), "--model", str(model),
-                                "--format", "json"], capture_output=True, text=True, cwd=tmp)
-            cold.append(time.perf_counter() - t0)
-            if p.returncode != 0:
-                raise RuntimeError(f"linkrec suggest failed: {p.stderr[-2000:]}")
-            json.loads(p.stdout)
-        if manifest.stat().st_mtime_ns != before:
-            res.notes.append("the CLI rewrote the model during the cold runs (it was not up to date)")
-        startup: list[float] = []
-        imports: list[float] = []
-        for _ in range(5):
-            for code, acc in (("pass", startup), ("import linkrec.cli", imports)):
+        def warm_section() -> tuple[api.Recommender, list[tuple[str, str]]]:
+            # warm suggest
+            log("warm suggest")
+            rec = api.Recommender.open(root, model, settings=settings, warn=log)
+            sample = rng.sample(rels, min(pages, len(rels)))
+            texts = [(rel, read_page(root, rel)) for rel in sample]
+            rec.suggest(texts[0][1], path=root / texts[0][0])  # warm-up, untimed
+            warm: list[float] = []
+            warm_cpu: list[float] = []
+            n_links = 0
+            for rel, text in texts:
+                t0, c0 = time.perf_counter(), time.process_time()
+                report = rec.suggest(text, path=root / rel)
+                warm.append(time.perf_counter() - t0)
+                warm_cpu.append(time.process_time() - c0)
+                n_links += len(report.links)
+            regex_each: list[float] = []
+            for _, text in texts:
                 t0 = time.perf_counter()
-                subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp)
-                acc.append(time.perf_counter() - t0)
-        c_s, st_s, im_s = median(cold), median(startup), median(imports)
-        res.data.update(cold_suggest_s=c_s, cold_suggest_runs=cold, cold_command=cmd, python_startup_s=st_s,
-                        import_cli_s=im_s)
-        res.add(f"cold `linkrec suggest` (median of {len(cold)})", fmt_s(c_s), f"`python -c pass` {fmt_s(st_s)}",
-                ratio(c_s, base))
-        res.add("  `python -c 'import linkrec.cli'`", fmt_s(im_s), "regex pass", ratio(im_s, base))
+                re.findall(TOKEN_RE, text.lower())
+                regex_each.append(time.perf_counter() - t0)
+            w_med, w_p95, w_max = median(warm), percentile(warm, 95), max(warm)
+            b_med, b_p95 = median(regex_each), percentile(regex_each, 95)
+            slowest = sorted(zip(warm, sample), reverse=True)[:5]
+            res.data.update(warm_pages=len(texts), warm_median_s=w_med, warm_p95_s=w_p95, warm_max_s=w_max,
+                            warm_regex_median_s=b_med, warm_regex_p95_s=b_p95, warm_mean_links=n_links / len(texts),
+                            warm_slowest=[{"page": p, "s": s, "bytes": len(dict(texts)[p].encode())} for s, p in slowest])
+            res.data.update(warm_cpu_median_s=median(warm_cpu), warm_cpu_p95_s=percentile(warm_cpu, 95))
+            res.add(f"warm suggest median ({len(texts)} pages)", fmt_ms(w_med), f"regex same texts {fmt_ms(b_med)}",
+                    ratio(w_med, b_med), fmt_ms(median(warm_cpu)))
+            res.add("warm suggest p95", fmt_ms(w_p95), f"regex same texts {fmt_ms(b_p95)}", ratio(w_p95, b_p95),
+                    fmt_ms(percentile(warm_cpu, 95)))
+            res.add("warm suggest max", fmt_ms(w_max), slowest[0][1])
 
-        # warm suggest
-        log("warm suggest")
-        rec = api.Recommender.open(root, model, settings=settings, warn=log)
-        sample = rng.sample(rels, min(pages, len(rels)))
-        texts = [(rel, read_page(root, rel)) for rel in sample]
-        rec.suggest(texts[0][1], path=root / texts[0][0])  # warm-up, untimed
-        warm: list[float] = []
-        n_links = 0
-        for rel, text in texts:
-            t0 = time.perf_counter()
-            report = rec.suggest(text, path=root / rel)
-            warm.append(time.perf_counter() - t0)
-            n_links += len(report.links)
-        regex_each: list[float] = []
-        for _, text in texts:
-            t0 = time.perf_counter()
-            re.findall(TOKEN_RE, text.lower())
-            regex_each.append(time.perf_counter() - t0)
-        w_med, w_p95, w_max = median(warm), percentile(warm, 95), max(warm)
-        b_med, b_p95 = median(regex_each), percentile(regex_each, 95)
-        slowest = sorted(zip(warm, sample), reverse=True)[:5]
-        res.data.update(warm_pages=len(texts), warm_median_s=w_med, warm_p95_s=w_p95, warm_max_s=w_max,
-                        warm_regex_median_s=b_med, warm_regex_p95_s=b_p95, warm_mean_links=n_links / len(texts),
-                        warm_slowest=[{"page": p, "s": s, "bytes": len(dict(texts)[p].encode())} for s, p in slowest])
-        res.add(f"warm suggest median ({len(texts)} pages)", fmt_ms(w_med), f"regex same texts {fmt_ms(b_med)}",
-                ratio(w_med, b_med))
-        res.add("warm suggest p95", fmt_ms(w_p95), f"regex same texts {fmt_ms(b_p95)}", ratio(w_p95, b_p95))
-        res.add("warm suggest max", fmt_ms(w_max), slowest[0][1])
+            return rec, texts
 
+        guarded(res, "refresh", refresh_section)
+        guarded(res, "cold suggest", cold_section)
+        warm = guarded(res, "warm suggest", warm_section)
         res.data["loadavg_end"] = _loadavg()
         res.notes.append(f"load average (1 min) at start {res.data['loadavg_start']}, before profiling "
                          f"{res.data['loadavg_end']} on {os.cpu_count()} CPUs (other work on the machine "
                          "inflates wall times)")
         if profile_dir is not None:
-            profile(root, tmp, texts, rec, profile_dir, res)
+            guarded(res, "profile", lambda: profile(root, tmp, mirror, rels, warm, profile_dir, res))
     return res
 
 
-def profile(root: Path, tmp: Path, texts: Sequence[tuple[str, str]], rec: api.Recommender, out: Path,
-            res: Results, top: int = 25) -> None:
-    """cProfile a full index (default workers and jobs=1) and the warm suggest loop."""
+def guarded(res: Results, name: str, fn: Callable[[], T]) -> T | None:
+    """Run one section; on an exception record it as a note (and log it) and go on."""
+    try:
+        return fn()
+    except Exception as exc:  # the code under test may be mid-edit: keep the other figures
+        log(f"{name} failed:\n{traceback.format_exc()}")
+        res.notes.append(f"{name} FAILED: {type(exc).__name__}: {exc}")
+        res.data.setdefault("errors", {})[name] = traceback.format_exc()
+        return None
+
+
+def profile(root: Path, tmp: Path, mirror: Path, rels: Sequence[str],
+            warm: tuple[api.Recommender, list[tuple[str, str]]] | None, out: Path, res: Results,
+            top: int = 25) -> None:
+    """cProfile a full index (default workers, and jobs=1), open + one-page refresh, warm suggest."""
     out.mkdir(parents=True, exist_ok=True)
+    settings = Settings()
     runs: list[tuple[str, Callable[[], object]]] = [
-        ("index", lambda: api.index_corpus(root, model=tmp / "prof-model-a", settings=Settings(),
+        ("index", lambda: api.index_corpus(root, model=tmp / "prof-model-a", settings=settings,
                                            warn=lambda m: None)),
         ("index-jobs1", lambda: api.index_corpus(root, model=tmp / "prof-model-b", settings=Settings(jobs=1),
                                                  warn=lambda m: None)),
-        ("suggest", lambda: [rec.suggest(t, path=root / r) for r, t in texts]),
     ]
+    mirror_model = tmp / "model-mirror"
+    if (mirror_model / "manifest.json").is_file():
+        page = sorted(rels)[len(rels) // 2]
+
+        def refresh() -> object:
+            replace_with_modified_copy(mirror, page, 99)
+            return api.open_index(mirror, model=mirror_model, settings=settings, warn=lambda m: None)
+
+        runs.append(("open", lambda: api.open_index(mirror, model=mirror_model, settings=settings,
+                                                    warn=lambda m: None)))
+        runs.append(("refresh", refresh))
+    if warm is not None:
+        rec, texts = warm
+        runs.append(("suggest", lambda: [rec.suggest(t, path=root / r) for r, t in texts]))
     res.data["profiles"] = {}
     for name, fn in runs:
         log(f"profile {name}")
@@ -571,7 +651,7 @@ def profile(root: Path, tmp: Path, texts: Sequence[tuple[str, str]], rec: api.Re
         st.sort_stats("tottime").print_stats(top)
         (out / f"{name}.txt").write_text(buf.getvalue())
         hot = []
-        for (file, line, func), (cc, nc, tt, ct, _) in st.stats.items():  # type: ignore[attr-defined]
+        for (file, line, func), (_, nc, tt, ct, _) in st.stats.items():  # type: ignore[attr-defined]
             hot.append({"function": f"{Path(file).name}:{line}({func})", "calls": nc, "tottime_s": tt,
                         "cumtime_s": ct})
         hot.sort(key=lambda h: -h["cumtime_s"])
@@ -596,6 +676,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--profile", type=Path, default=None, metavar="DIR",
                     help="also cProfile full index and warm suggest; write .prof/.txt to DIR")
     a = ap.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if a.pages < 1 or (a.repeat is not None and a.repeat < 1):
         ap.error("--pages and --repeat must be >= 1")
     res = bench(a.corpus.resolve(), pages=a.pages, repeat=a.repeat, seed=a.seed, tmp_root=a.tmp,

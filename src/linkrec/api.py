@@ -387,7 +387,7 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
     for t in targets:
         ms, shared[t] = features.anchor_candidates(index, page, t)
         anchor_cands[t] = [m for m in ms if budget.anchor_allowed(text, m)]
-    chosen = anchors_mod.choose_anchors(targets, anchor_cands, learn.anchor_scorer(index, text))
+    chosen = anchors_mod.choose_anchors(targets, anchor_cands, learn.anchor_scorer(index, text, page.holdout))
     out: list[LinkSuggestion] = []
     for r, t in zip(order, targets):
         m = chosen.get(t)

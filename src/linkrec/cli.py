@@ -245,3 +245,8 @@ def eval_(obj: _Ctx, corpus: Path | None, sample: int, seed: int, fmt: str) -> N
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="linkrec")
+
+
+# Commands defined in their own modules; each registers itself on `cli` when imported, so these
+# imports come last (either import order then works).
+from . import cli_apply, cli_report  # noqa: E402,F401

@@ -48,18 +48,8 @@ class AnchorStats:
         by_key: dict[Key, dict[int, set[int]]] = {}
         per_page: dict[int, dict[Key, set[int]]] = {}
         keys: dict[str, Key | None] = {}
-        for i, rec in enumerate(index.records):
-            for (_kind, _target, text), t in zip(rec.links, index.link_targets[i].tolist()):
-                if t < 0 or t == i:
-                    continue
-                key = keys.get(text, ())
-                if key == ():
-                    key = analysis.phrase_key(text)
-                    if not key or len(key) > MAX_PHRASE_WORDS or not any(analysis.is_content_word(w) for w in key):
-                        key = None
-                    keys[text] = key
-                if key is None:
-                    continue
+        for i in range(len(index.records)):
+            for key, t in _page_anchors(index, i, keys):
                 by_key.setdefault(key, {}).setdefault(t, set()).add(i)
                 per_page.setdefault(i, {}).setdefault(key, set()).add(t)
         df = np.asarray((index.counts > 0).sum(axis=0)).ravel()
@@ -91,6 +81,33 @@ class AnchorStats:
             linking -= 1
             occurring -= 1
         return linking / occurring if linking > 0 and occurring > 0 else 0.0
+
+
+def _page_anchors(index: LinkIndex, i: int, cache: dict[str, Key | None] | None = None) -> list[tuple[Key, int]]:
+    """``(phrase key, target id)`` of every link of page ``i`` that counts as an anchor."""
+    cache = {} if cache is None else cache
+    out = []
+    for (_kind, _target, text), t in zip(index.records[i].links, index.link_targets[i].tolist()):
+        if t < 0 or t == i:
+            continue
+        key = cache.get(text, ())
+        if key == ():
+            key = analysis.phrase_key(text)
+            if not key or len(key) > MAX_PHRASE_WORDS or not any(analysis.is_content_word(w) for w in key):
+                key = None
+            cache[text] = key
+        if key is not None:
+            out.append((key, t))
+    return out
+
+
+def own_links(index: LinkIndex, page: int) -> Holdout:
+    """Page ``page``'s own contribution to the learned statistics, to score the page as if the
+    model had never seen its links (as the ranker was trained)."""
+    anchors: dict[Key, set[int]] = {}
+    for key, t in _page_anchors(index, page):
+        anchors.setdefault(key, set()).add(t)
+    return Holdout(page, {k: frozenset(ts) for k, ts in anchors.items()}, frozenset(index.out_links[page].tolist()))
 
 
 def _pages_containing(index: LinkIndex, key: Key, df: np.ndarray) -> int:

@@ -14,7 +14,7 @@ from . import analysis, rank
 from . import anchors as anchors_mod
 from . import corpus as corpus_mod
 from .documents import Document, Mention
-from .evidence import Holdout
+from .evidence import Holdout, own_links
 from .index import LinkIndex
 from .settings import Settings
 
@@ -38,11 +38,17 @@ class PageAnalysis:
     exclude: set[int]
     """The page itself and every page it already links to."""
     self_id: int | None
+    holdout: Holdout | None
+    """For a corpus page, its own links' share of the learned statistics (left out when scoring)."""
 
 
 def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display: str, settings: Settings,
                  holdout: Holdout | None = None) -> PageAnalysis:
-    """Parse a page and relate it to the index (similarities, mentions, existing links)."""
+    """Parse a page and relate it to the index (similarities, mentions, existing links).
+
+    A corpus page is scored without its own links' share of the learned statistics, as the
+    ranker was trained (``holdout`` defaults to that).
+    """
     doc = corpus_mod.parse_page(text, corpus_rel or display, settings)
     self_id = index.path_ids.get(corpus_rel) if corpus_rel else None
     source = corpus_rel or display.replace("\\", "/").rsplit("/", 1)[-1]
@@ -53,12 +59,15 @@ def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display
             exclude.add(index.path_ids[hit])
     if self_id is not None:
         exclude.add(self_id)
+        if holdout is None:
+            holdout = own_links(index, self_id)
     terms = corpus_mod.page_terms(doc, settings)
     q = index.vectorize(terms)
     sims = index.similarities(q)
     runs = anchors_mod.linkable_words(doc)
     mentions = anchors_mod.find_mentions(index, runs, exclude=exclude, holdout=holdout)
-    return PageAnalysis(doc, terms, q, sims, runs, anchors_mod.term_positions(runs), mentions, exclude, self_id)
+    return PageAnalysis(doc, terms, q, sims, runs, anchors_mod.term_positions(runs), mentions, exclude, self_id,
+                        holdout)
 
 
 def passage_similarities(index: LinkIndex, text: str, mentions: Mapping[int, Sequence[Mention]]) -> dict[int, float]:
@@ -76,14 +85,14 @@ def passage_similarities(index: LinkIndex, text: str, mentions: Mapping[int, Seq
     return out
 
 
-def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings,
-               holdout: Holdout | None = None) -> rank.Candidates:
+def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings) -> rank.Candidates:
     """The candidate targets of a page and their evidence features."""
     return rank.candidate_features(
         index, page.sims, page.mentions, exclude=page.exclude, self_id=page.self_id,
         text_len=len(page.doc.text), n_neighbours=settings.neighbours,
         passage_cos=passage_similarities(index, page.doc.text, page.mentions),
-        page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=holdout)
+        page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=page.holdout,
+        page_path=page.doc.path if page.self_id is not None else page.doc.path.rsplit("/", 1)[-1])
 
 
 def shared_terms(index: LinkIndex, q: Any, target: int, k: int = 5) -> list[str]:

@@ -23,7 +23,7 @@ from . import anchors as anchors_mod
 from . import corpus as corpus_mod
 from .documents import Document, Mention
 from .errors import ParseError
-from .evidence import stats_of
+from .evidence import own_links, stats_of
 from .ignore import IgnoreRules
 from .index import LinkIndex
 from .results import Anchor, InboundSuggestion, InboundReport
@@ -160,7 +160,10 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         src = cache.get(rec.path)
         if src is None:
             continue
-        found = anchors_mod.find_mentions(index, src.runs, table=names).get(tid, [])
+        holdout = own_links(index, s)
+        stats = stats_of(index)
+        found = [m for m in anchors_mod.find_mentions(index, src.runs, table=names).get(tid, [])
+                 if m.source != "anchor" or target in stats.targets(m.key, holdout)]
         s_row = index.matrix[s]
         s_sims = np.asarray((index.matrix @ s_row.T).todense()).ravel()
         s_sims[s] = -1.0
@@ -182,7 +185,11 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         weights = dict(zip(s_row.indices.tolist(), s_row.data.tolist()))
         inbound_count = int(index.inbound[target]) if target is not None else 0
         feats_list.append(rank.pair_features(index, found, cos=cos, rank=rank_, cocite=cocite, inbound=inbound_count,
-                                             passage=passage, text_len=len(src.doc.text), page_weights=weights))
+                                             passage=passage, text_len=len(src.doc.text), page_weights=weights,
+                                             same_folder=rank.folder_overlap(rec.path, corpus_rel or
+                                                                             display.rsplit("/", 1)[-1]),
+                                             backlink=target is not None and s in index.out_links[target],
+                                             holdout=holdout))
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))
         allowed = [m for m in found if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]

@@ -88,7 +88,7 @@ def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: lis
         holdout = holdouts.get(i)
         page = features.analyse_page(index, stripped, corpus_rel=rec.path, display=rec.path,
                                      settings=settings, holdout=holdout)
-        cands = features.candidates(index, page, settings, holdout=holdout)
+        cands = features.candidates(index, page, settings)
         if not len(cands.targets):
             continue
         out.x.append(cands.features)
@@ -157,7 +157,7 @@ def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = 
     return index.with_extra(ranker=ranker, anchor_ranker=anchor_ranker)
 
 
-def anchor_scorer(index: LinkIndex, text: str) -> anchors_mod.AnchorScorer | None:
+def anchor_scorer(index: LinkIndex, text: str, holdout: Holdout | None = None) -> anchors_mod.AnchorScorer | None:
     """The learned scorer of anchor places in page ``text``, if any."""
     learned = index.extra.get("anchor_ranker")
     if learned is None:
@@ -165,7 +165,7 @@ def anchor_scorer(index: LinkIndex, text: str) -> anchors_mod.AnchorScorer | Non
     model, cues = learned
 
     def scorer(occs: Sequence[anchors_mod.Occurrence]) -> np.ndarray:
-        x = anchors_mod.occurrence_features(index, occs, text=text, cues=cues)
+        x = anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=holdout)
         return np.asarray(model.predict_proba(x)[:, 1])
 
     return scorer

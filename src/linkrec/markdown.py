@@ -62,6 +62,7 @@ _HTML_TAG_RE = re.compile(
     r"[^<>]*>",
     re.IGNORECASE,
 )
+_HTML_BLOCK_LINK_RE = re.compile(r"\]\(|\]\[|\[\[")
 _TRUE_WORDS = frozenset({"true", "yes", "on", "1", "y"})
 _INLINE_MARKUP_TYPES = frozenset(
     {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
@@ -216,12 +217,16 @@ class _Parser(MarkdownIt):
         return link
 
 
-def _tracked(rule: _InlineRule, token_type: str, with_label: bool) -> _InlineRule:
-    """Wrap an inline rule so its token records the content range it consumed."""
+def _tracked(
+    rule: _InlineRule, trigger: str, token_type: str, with_label: bool
+) -> _InlineRule:
+    """Wrap an inline rule (that starts at ``trigger``) so its token records its content range."""
 
     def run(state: StateInline, silent: bool) -> bool:
         """Run the wrapped rule and annotate the token it pushed."""
         start = state.pos
+        if state.src[start] != trigger:
+            return False
         count = len(state.tokens)
         if not rule(state, silent):
             return False
@@ -247,11 +252,11 @@ def _markdown() -> MarkdownIt:
     # Keep escapes and entities as separate ``text_special`` tokens so text tokens stay literal.
     md.disable("text_join")
     ruler = md.inline.ruler
-    ruler.at("link", _tracked(link, "link_open", True))
-    ruler.at("image", _tracked(image, "image", False))
-    ruler.at("autolink", _tracked(autolink, "link_open", False))
-    ruler.at("backticks", _tracked(backtick, "code_inline", False))
-    ruler.at("html_inline", _tracked(html_inline, "html_inline", False))
+    ruler.at("link", _tracked(link, "[", "link_open", True))
+    ruler.at("image", _tracked(image, "!", "image", False))
+    ruler.at("autolink", _tracked(autolink, "<", "link_open", False))
+    ruler.at("backticks", _tracked(backtick, "`", "code_inline", False))
+    ruler.at("html_inline", _tracked(html_inline, "<", "html_inline", False))
     return md
 
 
@@ -399,9 +404,7 @@ def _scalar(value: object) -> str | None:
     """Return a front matter scalar as a stripped string, None for non-scalars."""
     if isinstance(value, str):
         return value.strip()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, datetime.date)):
+    if isinstance(value, (int, float, datetime.date)):  # bool is an int
         return str(value)
     return None
 
@@ -536,7 +539,7 @@ class _Analyser:
             elif kind == "definition":
                 self._definition(token)
             elif kind == "html_block":
-                if "[" in token.content and token.map is not None:
+                if token.map is not None and _HTML_BLOCK_LINK_RE.search(token.content):
                     # Markdown is not parsed inside HTML blocks, but authors (and converters)
                     # often write Markdown links there: collect them, never as linkable text.
                     children = _markdown().parseInline(token.content, env)[0].children or []
@@ -545,14 +548,21 @@ class _Analyser:
                     self.html.update(token.content)
             previous = token
 
+        links = sorted(self.links, key=lambda item: (item.span.start, item.span.end))
+        # Safety net: keep spans sorted, disjoint and clear of every link (spans of links that
+        # could not be mapped exactly are widened to whole lines).
         spans = sorted(self.spans, key=lambda span: (span.start, span.end))
         linkable: list[Span] = []
         last_end = -1
+        link_index = 0
+        links_end = -1
         for span in spans:
-            if span.start >= last_end:
+            while link_index < len(links) and links[link_index].span.start < span.end:
+                links_end = max(links_end, links[link_index].span.end)
+                link_index += 1
+            if span.start >= last_end and links_end <= span.start:
                 linkable.append(span)
                 last_end = span.end
-        links = sorted(self.links, key=lambda item: (item.span.start, item.span.end))
         return _Analysis(
             headings=tuple(self.headings),
             h1=self.h1,
@@ -585,7 +595,7 @@ class _Analyser:
 
         mapper = _Mapper(segments)
         for raw in raw_links:
-            self.links.append(self._make_link(raw, mapper, first_line, token.map))
+            self.links.append(self._make_link(raw, mapper, content, first_line, token.map))
         if role == _RAW_HTML:
             return "", row_cursor
 
@@ -657,17 +667,32 @@ class _Analyser:
         return segments, found + len(form)
 
     def _make_link(
-        self, raw: _RawLink, mapper: _Mapper, first_line: int, block_map: list[int]
+        self, raw: _RawLink, mapper: _Mapper, content: str, first_line: int, block_map: list[int]
     ) -> Link:
         """Turn a content-coordinate link into a Link over the source."""
-        span = mapper.range(raw.start, raw.end, same_line=False)
-        if span is None:
-            # Best effort: the whole block.
-            last_line = min(self._source_line(block_map[1]) - 1, len(self.lines) - 1)
-            span = Span(self.lines.starts[first_line], self.lines.ends[max(first_line, last_line)])
+        lines = self.lines
+        last_line = len(lines) - 1
+        if raw.start < 0:
+            # Not located at all (should not happen): the whole block, as a best effort.
+            block_end = min(self._source_line(block_map[1]) - 1, last_line)
+            span = Span(lines.starts[first_line], lines.ends[max(first_line, block_end)])
             line = first_line
         else:
-            line = self.lines.line_of(span.start)
+            # Each end is exact when it maps; otherwise widened to its whole source line.
+            first = mapper.start(raw.start)
+            if first is not None:
+                start = first.sstart + raw.start - first.cstart
+                line = first.line
+            else:
+                line = min(first_line + content.count("\n", 0, raw.start), last_line)
+                start = lines.starts[line]
+            final = mapper.end(raw.end) if raw.end > raw.start else None
+            if final is not None:
+                end = final.sstart + raw.end - final.cstart
+            else:
+                offset = max(raw.end - 1, raw.start)
+                end = lines.ends[min(first_line + content.count("\n", 0, offset), last_line)]
+            span = Span(start, max(start, end))
         text_span = None
         if raw.text_start >= 0 and raw.text_end > raw.text_start:
             text_span = mapper.range(raw.text_start, raw.text_end, same_line=True)

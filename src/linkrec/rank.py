@@ -30,13 +30,15 @@ FEATURES: tuple[str, ...] = (
     "cocite",         # share of the page's nearest pages that link to the target
     "inbound",        # log(1 + pages linking to the target) / log(1 + pages)
     "passage_cos",    # TF-IDF cosine of the text around the first mention and the target
+    "same_folder",    # share of folder levels the page and the target have in common
+    "backlink",       # the target already links to the page
 )
 
 # Fixed weights used when the corpus has too few links to learn from (logistic scale).
 FIXED_WEIGHTS: dict[str, float] = {
     "cos": 7.0, "cos_rank": 1.0, "mention_name": 3.0, "mention_kw": 1.8, "mention_anchor": 2.0,
     "centrality": 1.0, "n_mentions": 0.4, "first_pos": 0.2, "cocite": 2.0, "inbound": 0.3,
-    "passage_cos": 1.0,
+    "passage_cos": 1.0, "same_folder": 0.5, "backlink": 1.0,
 }
 FIXED_BIAS = -5.0
 
@@ -68,7 +70,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
                        exclude: set[int], self_id: int | None, text_len: int, top_k: int = 50,
                        n_neighbours: int = 10, passage_cos: Mapping[int, float] | None = None,
                        page_weights: Mapping[int, float] | None = None,
-                       holdout: Holdout | None = None) -> Candidates:
+                       holdout: Holdout | None = None, page_path: str = "") -> Candidates:
     """Candidate targets (top cosine pages plus every mentioned page) and their features."""
     n = len(index)
     order = neighbours(sims, min(n, top_k + len(exclude) + 1), self_id)
@@ -98,13 +100,14 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             index, mentions.get(t, ()), cos=float(sims[t]), rank=float(ranks[t]), cocite=cocite.get(t, 0.0),
             inbound=int(index.inbound[t]) - (holdout is not None and t in holdout.targets),
             passage=(passage_cos or {}).get(t, 0.0), text_len=text_len, page_weights=page_weights or {},
-            holdout=holdout)
+            holdout=holdout, same_folder=folder_overlap(page_path, index.records[t].path),
+            backlink=self_id is not None and self_id in index.out_links[t])
     return Candidates(np.asarray(cand, dtype=np.int64), feats)
 
 
 def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: float, cocite: float,
                   inbound: int, passage: float, text_len: int, page_weights: Mapping[int, float],
-                  holdout: Holdout | None = None) -> np.ndarray:
+                  holdout: Holdout | None = None, same_folder: float = 0.0, backlink: bool = False) -> np.ndarray:
     """The feature vector (:data:`FEATURES`) of one (page, target) pair from its evidence.
 
     ``ms`` are the target's mentions in the page, ``cos`` the page/target cosine, ``rank`` the
@@ -141,7 +144,28 @@ def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: 
         cocite,
         math.log1p(max(0, inbound)) / log_n,
         passage,
+        same_folder,
+        float(backlink),
     ))
+
+
+def folder_overlap(a: str, b: str) -> float:
+    """Share of folder levels two corpus paths have in common (1.0: same folder).
+
+    Examples
+    --------
+    >>> folder_overlap("docs/a/x.md", "docs/a/y.md"), folder_overlap("docs/a/x.md", "docs/b/y.md"), folder_overlap("x.md", "y.md")
+    (1.0, 0.5, 1.0)
+    """
+    da, db = a.split("/")[:-1], b.split("/")[:-1]
+    if not da and not db:
+        return 1.0
+    common = 0
+    for x, y in zip(da, db):
+        if x != y:
+            break
+        common += 1
+    return common / max(len(da), len(db))
 
 
 def fixed_scores(features: np.ndarray) -> np.ndarray:

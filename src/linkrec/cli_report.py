@@ -1,0 +1,99 @@
+"""The ``linkrec report`` command: a site-wide link report.
+
+This module registers ``report`` on the ``linkrec`` group when it is imported, and ``cli.py``
+imports it at its bottom. Registering here (rather than ``cli.add_command(report)`` in
+``cli.py``) keeps either import order working: ``cli_report`` needs ``cli``'s helpers, so
+when ``cli_report`` is imported first, ``cli.py`` runs while ``report`` does not exist yet.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import api, sitereport
+from .cli import _Ctx, _progress, _settings, _warn, cli, corpus_option, model_option
+from .errors import LinkrecError
+from .settings import default_corpus_path, default_index_path
+
+REPORT_FORMATS = ("text", "json", "csv", "html")
+DEFAULT_MIN_SCORE = 0.5
+"""Suggestions counted by the report when the settings' ``min_score`` is 0."""
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through an adjacent temporary file and ``os.replace``."""
+    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644  # mkstemp's 0600 is too strict
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+@click.command()
+@corpus_option
+@model_option
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True,
+              help="Output format (html: one self-contained page with a graph and a sortable table).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False, writable=True), default=None,
+              help="Write the report to this file (atomically) instead of stdout.")
+@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Count suggestions scoring at least this [the min_score setting if > 0, else 0.5].")
+@click.pass_obj
+def report(obj: _Ctx, corpus: Path | None, model: Path | None, fmt: str, output: Path | None,
+           min_score: float | None) -> None:
+    """Report the links of the whole site: orphans, dead ends, broken links, missed links.
+
+    For every page: inbound and outbound internal links (distinct pages), whether it is an
+    orphan (no inbound link) or a dead end (no outbound link), its broken internal links as
+    FILE:LINE, and how many good link suggestions it has not taken. Site totals come first.
+
+    \b
+    Example:
+        linkrec report --corpus docs/ --format html --output link-report.html
+    """
+    settings = _settings(obj)
+    corpus = default_corpus_path(corpus, obj.config)
+    model = default_index_path(model, obj.config)
+    if min_score is None:
+        min_score = settings.min_score if settings.min_score > 0 else DEFAULT_MIN_SCORE
+    warn = (lambda m: None) if obj.quiet else _warn
+    try:
+        with _progress("indexing", obj.quiet) as progress:
+            rec = api.Recommender.open(corpus, model, settings=settings, progress=progress, warn=warn)
+        with _progress("measuring", obj.quiet) as progress:
+            result = sitereport.build_report(rec, min_score=min_score, progress=progress, warn=warn)
+    except LinkrecError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        text = sitereport.render_json(result)
+    elif fmt == "csv":
+        text = sitereport.render_csv(result)
+    elif fmt == "html":
+        text = sitereport.render_html(result)
+    else:
+        text = sitereport.render_text(result)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        _write_atomic(output, text)
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write the report: {exc.strerror or exc}") from None
+    if not obj.quiet:
+        click.echo(f"wrote {output} ({fmt}, {result.totals.pages} pages)", err=True)
+
+
+cli.add_command(report)
