@@ -22,7 +22,15 @@ from .errors import (
     StaleIndexError,
 )
 from .index import LinkIndex
-from .results import Anchor, KeywordSuggestion, LinkSuggestion, PageReport
+from .results import (
+    Anchor,
+    InboundReport,
+    InboundSuggestion,
+    KeywordSuggestion,
+    LinkSuggestion,
+    PageReport,
+    Suppressed,
+)
 from .settings import Settings
 from .store import LINKREC_VERSION as __version__
 from .store import load_index, save_index
@@ -33,6 +41,8 @@ __all__ = [
     "CorpusError",
     "IndexFormatError",
     "IndexNotFoundError",
+    "InboundReport",
+    "InboundSuggestion",
     "IndexReport",
     "KeywordSuggestion",
     "LinkIndex",
@@ -43,6 +53,7 @@ __all__ = [
     "Recommender",
     "Settings",
     "StaleIndexError",
+    "Suppressed",
     "__version__",
     "build_index",
     "index_corpus",
