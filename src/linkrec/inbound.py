@@ -189,7 +189,8 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                              same_folder=rank.folder_overlap(rec.path, corpus_rel or
                                                                              display.rsplit("/", 1)[-1]),
                                              backlink=target is not None and s in index.out_links[target],
-                                             holdout=holdout))
+                                             holdout=holdout,
+                                             title_overlap=_title_overlap(index, page, s_row)))
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))
         allowed = [m for m in found if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]
@@ -237,3 +238,13 @@ def _shared(index: LinkIndex, a: Any, b: Any, k: int = 5) -> list[str]:
 
 
 Progress = Callable[[int, int], None]
+
+
+def _title_overlap(index: LinkIndex, page: features.PageAnalysis, source_row: Any) -> float:
+    """IDF-weighted share of the page's title words that the source page uses."""
+    cols = sorted({index.vocab[t] for t in analysis.terms(page.doc.title) if " " not in t and t in index.vocab})
+    if not cols:
+        return 0.0
+    c = np.array(cols)
+    idf = index.transformer.idf_[c]
+    return float(idf[np.isin(c, source_row.indices)].sum() / idf.sum())

@@ -77,6 +77,7 @@ class LinkIndex:
         """Mean TF-IDF weight of every term over the corpus."""
         self._surface: dict[str, str] | None = None
         self._by_term: sp.csc_matrix | None = None
+        self._title_terms: dict[int, np.ndarray] | None = None
         self._terms: list[str] | None = None
 
     # ------------------------------------------------------------------ building
@@ -211,6 +212,16 @@ class LinkIndex:
                     best[s] = (c, w)
             self._surface = {s: w for s, (c, w) in best.items()}
         return " ".join(self._surface.get(part, part) for part in term.split(" "))
+
+    def title_terms(self, i: int) -> np.ndarray:
+        """Sorted vocabulary columns of the content words of page ``i``'s title."""
+        if self._title_terms is None:
+            self._title_terms = {}
+        cols = self._title_terms.get(i)
+        if cols is None:
+            ids = {self.vocab[t] for t in analysis.terms(self.records[i].title) if " " not in t and t in self.vocab}
+            cols = self._title_terms[i] = np.array(sorted(ids), dtype=np.int64)
+        return cols
 
     def vectorize(self, terms: dict[str, int]) -> sp.csr_matrix:
         """The l2-normalised TF-IDF row (1 x n_terms) of a page's term counts.

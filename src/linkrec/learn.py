@@ -39,7 +39,7 @@ MAX_TRAIN_CANDIDATES = 20_000
 """Stop sampling pages once their candidates reach this many (bounds the index time on big sites)."""
 MIN_PAGES = 40
 """Fewer linking pages than this: use the fixed weights."""
-MIN_POSITIVES = 80
+MIN_POSITIVES = 50
 """Fewer found links than this among the sampled pages' candidates: use the fixed weights."""
 MIN_ANCHOR_TARGETS = 40
 """Fewer linked targets with a choice of anchor places than this: use the fixed anchor rules."""

@@ -32,6 +32,7 @@ FEATURES: tuple[str, ...] = (
     "passage_cos",    # TF-IDF cosine of the text around the first mention and the target
     "same_folder",    # share of folder levels the page and the target have in common
     "backlink",       # the target already links to the page
+    "title_overlap",  # IDF-weighted share of the target title's words that the page uses
 )
 
 # Fixed weights used when the corpus has too few links to learn from (logistic scale).
@@ -39,6 +40,7 @@ FIXED_WEIGHTS: dict[str, float] = {
     "cos": 7.0, "cos_rank": 1.0, "mention_name": 3.0, "mention_kw": 1.8, "mention_anchor": 2.0,
     "centrality": 1.0, "n_mentions": 0.4, "first_pos": 0.2, "cocite": 2.0, "inbound": 0.3,
     "passage_cos": 1.0, "same_folder": 0.5, "backlink": 1.0,
+    "title_overlap": 1.0,
 }
 FIXED_BIAS = -5.0
 
@@ -94,6 +96,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
         for j, wj in zip(near, w):
             for t in index.out_links[int(j)]:
                 cocite[int(t)] = cocite.get(int(t), 0.0) + float(wj) / total
+    page_cols = np.fromiter(sorted((page_weights or {}).keys()), dtype=np.int64)
     feats = np.zeros((len(cand), len(FEATURES)))
     for r, t in enumerate(cand):
         feats[r] = pair_features(
@@ -101,13 +104,15 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             inbound=int(index.inbound[t]) - (holdout is not None and t in holdout.targets),
             passage=(passage_cos or {}).get(t, 0.0), text_len=text_len, page_weights=page_weights or {},
             holdout=holdout, same_folder=folder_overlap(page_path, index.records[t].path),
-            backlink=self_id is not None and self_id in index.out_links[t])
+            backlink=self_id is not None and self_id in index.out_links[t],
+            title_overlap=title_overlap(index, t, page_cols))
     return Candidates(np.asarray(cand, dtype=np.int64), feats)
 
 
 def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: float, cocite: float,
                   inbound: int, passage: float, text_len: int, page_weights: Mapping[int, float],
-                  holdout: Holdout | None = None, same_folder: float = 0.0, backlink: bool = False) -> np.ndarray:
+                  holdout: Holdout | None = None, same_folder: float = 0.0, backlink: bool = False,
+                  title_overlap: float = 0.0) -> np.ndarray:
     """The feature vector (:data:`FEATURES`) of one (page, target) pair from its evidence.
 
     ``ms`` are the target's mentions in the page, ``cos`` the page/target cosine, ``rank`` the
@@ -146,7 +151,17 @@ def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: 
         passage,
         same_folder,
         float(backlink),
+        title_overlap,
     ))
+
+
+def title_overlap(index: LinkIndex, target: int, page_cols: np.ndarray) -> float:
+    """IDF-weighted share of the target title's (stemmed) words among the page's terms."""
+    cols = index.title_terms(target)
+    if not len(cols):
+        return 0.0
+    idf = index.transformer.idf_[cols]
+    return float(idf[np.isin(cols, page_cols, assume_unique=True)].sum() / idf.sum())
 
 
 def folder_overlap(a: str, b: str) -> float:
