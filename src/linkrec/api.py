@@ -138,7 +138,9 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
     removed = [p for p in known if p not in present]
     try:
         index = load_index(model, settings=settings, manifest=manifest)
-    except IndexFormatError as exc:
+        if not learn.compatible(index):
+            raise StaleIndexError(f"{model}: model learned other ranking features")
+    except (IndexFormatError, StaleIndexError) as exc:
         warn(f"{exc}; rebuilding")
         return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
     if not changed and not removed:

@@ -20,6 +20,8 @@ from .settings import Settings
 
 PASSAGE_CHARS = 300
 """Characters on each side of a mention that make up its passage."""
+PASSAGE_STEP = 100
+"""Mentions are grouped into passages by position in steps of this many characters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,27 +72,43 @@ def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display
                         holdout)
 
 
+def passage(text: str, offset: int) -> str:
+    """The passage of text around ``offset`` (positions in one :data:`PASSAGE_STEP` share it)."""
+    centre = offset // PASSAGE_STEP * PASSAGE_STEP + PASSAGE_STEP // 2
+    return text[max(0, centre - PASSAGE_CHARS):centre + PASSAGE_CHARS]
+
+
 def passage_similarities(index: LinkIndex, text: str, mentions: Mapping[int, Sequence[Mention]]) -> dict[int, float]:
-    """Cosine of the text around each target's first mention and the target page."""
-    out: dict[int, float] = {}
-    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    """Cosine of the text around each target's first mention and the target page.
+
+    Mentions within :data:`PASSAGE_STEP` characters of each other share one passage.
+    """
+    by_window: dict[int, list[int]] = {}
     for t, ms in mentions.items():
-        if not ms:
+        if ms:
+            by_window.setdefault(min(m.start for m in ms) // PASSAGE_STEP, []).append(t)
+    out: dict[int, float] = {}
+    for w, targets in by_window.items():
+        window = passage(text, w * PASSAGE_STEP)
+        cols, vals = index.weights(dict(Counter(analysis.terms(window))))
+        if not len(cols):
             continue
-        first = min(m.start for m in ms)
-        if first not in cache:
-            window = text[max(0, first - PASSAGE_CHARS):first + PASSAGE_CHARS]
-            cache[first] = index.weights(dict(Counter(analysis.terms(window))))
-        out[t] = index.dot_row(t, *cache[first])
+        dense = np.zeros(index.n_terms)
+        dense[cols] = vals
+        rows = index.matrix[targets]
+        for t, v in zip(targets, np.asarray(rows @ dense).ravel()):
+            out[t] = float(v)
     return out
 
 
 def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings) -> rank.Candidates:
     """The candidate targets of a page and their evidence features."""
+    chosen = rank.select_candidates(index, page.sims, page.mentions, exclude=page.exclude, self_id=page.self_id)
+    mentioned = {t: page.mentions[t] for t in chosen if t in page.mentions}
     return rank.candidate_features(
-        index, page.sims, page.mentions, exclude=page.exclude, self_id=page.self_id,
+        index, page.sims, mentioned, exclude=page.exclude, self_id=page.self_id,
         text_len=len(page.doc.text), n_neighbours=settings.neighbours,
-        passage_cos=passage_similarities(index, page.doc.text, page.mentions),
+        passage_cos=passage_similarities(index, page.doc.text, mentioned),
         page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=page.holdout,
         page_path=page.doc.path if page.self_id is not None else page.doc.path.rsplit("/", 1)[-1])
 

@@ -150,6 +150,9 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                    key=lambda r: (-(pre[r] + float(sims[r])), index.records[r].path))[:PARSE_CANDIDATES]
     # --- exact evidence for the best candidates
     q = page.q
+    title_cols = np.array(sorted({index.vocab[t] for t in analysis.terms(page.doc.title)
+                                  if " " not in t and t in index.vocab}), dtype=np.int64)
+    idf_title = index.transformer.idf_[title_cols]
     rows_out: list[tuple[float, str, InboundSuggestion]] = []
     feats_list: list[np.ndarray] = []
     meta: list[tuple[int, Mention | None, _Source, list[str]]] = []
@@ -180,17 +183,19 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         passage = 0.0
         if found:
             first = min(m.start for m in found)
-            window = src.doc.text[max(0, first - features.PASSAGE_CHARS):first + features.PASSAGE_CHARS]
+            window = features.passage(src.doc.text, first)
             passage = float((index.vectorize(dict(_count(analysis.terms(window)))) @ q.T).sum())
         weights = dict(zip(s_row.indices.tolist(), s_row.data.tolist()))
         inbound_count = int(index.inbound[target]) if target is not None else 0
+        title_share = float(idf_title[np.isin(title_cols, s_row.indices)].sum() / idf_title.sum()) if len(
+            title_cols) else 0.0
         feats_list.append(rank.pair_features(index, found, cos=cos, rank=rank_, cocite=cocite, inbound=inbound_count,
                                              passage=passage, text_len=len(src.doc.text), page_weights=weights,
                                              same_folder=rank.folder_overlap(rec.path, corpus_rel or
                                                                              display.rsplit("/", 1)[-1]),
                                              backlink=target is not None and s in index.out_links[target],
                                              holdout=holdout,
-                                             title_overlap=_title_overlap(index, page, s_row)))
+                                             title_overlap=title_share))
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))
         allowed = [m for m in found if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]
@@ -238,13 +243,3 @@ def _shared(index: LinkIndex, a: Any, b: Any, k: int = 5) -> list[str]:
 
 
 Progress = Callable[[int, int], None]
-
-
-def _title_overlap(index: LinkIndex, page: features.PageAnalysis, source_row: Any) -> float:
-    """IDF-weighted share of the page's title words that the source page uses."""
-    cols = sorted({index.vocab[t] for t in analysis.terms(page.doc.title) if " " not in t and t in index.vocab})
-    if not cols:
-        return 0.0
-    c = np.array(cols)
-    idf = index.transformer.idf_[c]
-    return float(idf[np.isin(c, source_row.indices)].sum() / idf.sum())

@@ -77,7 +77,7 @@ class LinkIndex:
         """Mean TF-IDF weight of every term over the corpus."""
         self._surface: dict[str, str] | None = None
         self._by_term: sp.csc_matrix | None = None
-        self._title_terms: dict[int, np.ndarray] | None = None
+        self._titles: sp.csr_matrix | None = None
         self._terms: list[str] | None = None
 
     # ------------------------------------------------------------------ building
@@ -213,15 +213,21 @@ class LinkIndex:
             self._surface = {s: w for s, (c, w) in best.items()}
         return " ".join(self._surface.get(part, part) for part in term.split(" "))
 
-    def title_terms(self, i: int) -> np.ndarray:
-        """Sorted vocabulary columns of the content words of page ``i``'s title."""
-        if self._title_terms is None:
-            self._title_terms = {}
-        cols = self._title_terms.get(i)
-        if cols is None:
-            ids = {self.vocab[t] for t in analysis.terms(self.records[i].title) if " " not in t and t in self.vocab}
-            cols = self._title_terms[i] = np.array(sorted(ids), dtype=np.int64)
-        return cols
+    def title_matrix(self) -> sp.csr_matrix:
+        """Page x term matrix of the (stemmed) words of each page's title, IDF-weighted, rows
+        summing to 1 (built on first use)."""
+        if self._titles is None:
+            rows, cols = [], []
+            for i, r in enumerate(self.records):
+                ids = {self.vocab[t] for t in analysis.terms(r.title) if " " not in t and t in self.vocab}
+                rows.extend([i] * len(ids))
+                cols.extend(sorted(ids))
+            idf = self.transformer.idf_[np.asarray(cols, dtype=np.int64)] if cols else np.zeros(0)
+            m = sp.csr_matrix((idf, (rows, cols)), shape=(len(self.records), len(self.vocab)))
+            sums = np.asarray(m.sum(axis=1)).ravel()
+            sums[sums == 0] = 1.0
+            self._titles = sp.csr_matrix(sp.diags(1.0 / sums) @ m)
+        return self._titles
 
     def vectorize(self, terms: dict[str, int]) -> sp.csr_matrix:
         """The l2-normalised TF-IDF row (1 x n_terms) of a page's term counts.

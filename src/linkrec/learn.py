@@ -154,7 +154,14 @@ def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = 
                                for occs, _, text, h in data.anchor_cases])
                 anchor_ranker = (fit_ranker(x, np.concatenate([c[1] for c in data.anchor_cases])), cues)
                 logger.info("anchor ranker learned from %d linked targets", len(data.anchor_cases))
-    return index.with_extra(ranker=ranker, anchor_ranker=anchor_ranker)
+    return index.with_extra(ranker=ranker, anchor_ranker=anchor_ranker, features=list(rank.FEATURES),
+                            anchor_features=list(anchors_mod.ANCHOR_FEATURES))
+
+
+def compatible(index: LinkIndex) -> bool:
+    """Whether the learned parts of a loaded model use this version's features."""
+    return (index.extra.get("features") == list(rank.FEATURES)
+            and index.extra.get("anchor_features") == list(anchors_mod.ANCHOR_FEATURES))
 
 
 def anchor_scorer(index: LinkIndex, text: str, holdout: Holdout | None = None) -> anchors_mod.AnchorScorer | None:

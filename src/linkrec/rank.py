@@ -68,19 +68,32 @@ def neighbours(sims: np.ndarray, k: int, exclude: int | None) -> np.ndarray:
     return part[np.lexsort((part, -s[part]))]
 
 
+MAX_MENTIONED = 60
+"""Pages only mentioned (not among the most similar) that become candidates, at most."""
+
+
+def select_candidates(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int, Sequence[Mention]], *,
+                      exclude: set[int], self_id: int | None, top_k: int = 50) -> list[int]:
+    """The ``top_k`` pages most similar to the page, plus the pages it mentions (the most
+    specific mentions first, at most :data:`MAX_MENTIONED`); never excluded pages or drafts."""
+    n = len(index)
+    order = neighbours(sims, min(n, top_k + len(exclude) + 1), self_id)
+    cand: list[int] = [int(t) for t in order if int(t) not in exclude][:top_k]
+    chosen = set(cand)
+    mentioned = sorted((t for t in mentions if t not in exclude and t != self_id and t not in chosen),
+                       key=lambda t: (-max(m.specificity for m in mentions[t]), -float(sims[t]), t))
+    cand.extend(mentioned[:MAX_MENTIONED])
+    return [t for t in cand if not index.records[t].draft]
+
+
 def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int, Sequence[Mention]], *,
                        exclude: set[int], self_id: int | None, text_len: int, top_k: int = 50,
                        n_neighbours: int = 10, passage_cos: Mapping[int, float] | None = None,
                        page_weights: Mapping[int, float] | None = None,
                        holdout: Holdout | None = None, page_path: str = "") -> Candidates:
-    """Candidate targets (top cosine pages plus every mentioned page) and their features."""
+    """Features of the candidate targets (see :func:`select_candidates`)."""
     n = len(index)
-    order = neighbours(sims, min(n, top_k + len(exclude) + 1), self_id)
-    cand: list[int] = [int(t) for t in order if int(t) not in exclude][:top_k]
-    for t in mentions:
-        if t not in exclude and t != self_id and t not in cand:
-            cand.append(t)
-    cand = [t for t in cand if not index.records[t].draft]
+    cand = select_candidates(index, sims, mentions, exclude=exclude, self_id=self_id, top_k=top_k)
     if not cand:
         return Candidates(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES))))
     ranked = sims.copy()
@@ -97,6 +110,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             for t in index.out_links[int(j)]:
                 cocite[int(t)] = cocite.get(int(t), 0.0) + float(wj) / total
     page_cols = np.fromiter(sorted((page_weights or {}).keys()), dtype=np.int64)
+    overlaps = title_overlaps(index, cand, page_cols)
     feats = np.zeros((len(cand), len(FEATURES)))
     for r, t in enumerate(cand):
         feats[r] = pair_features(
@@ -105,7 +119,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             passage=(passage_cos or {}).get(t, 0.0), text_len=text_len, page_weights=page_weights or {},
             holdout=holdout, same_folder=folder_overlap(page_path, index.records[t].path),
             backlink=self_id is not None and self_id in index.out_links[t],
-            title_overlap=title_overlap(index, t, page_cols))
+            title_overlap=float(overlaps[r]))
     return Candidates(np.asarray(cand, dtype=np.int64), feats)
 
 
@@ -155,13 +169,11 @@ def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: 
     ))
 
 
-def title_overlap(index: LinkIndex, target: int, page_cols: np.ndarray) -> float:
-    """IDF-weighted share of the target title's (stemmed) words among the page's terms."""
-    cols = index.title_terms(target)
-    if not len(cols):
-        return 0.0
-    idf = index.transformer.idf_[cols]
-    return float(idf[np.isin(cols, page_cols, assume_unique=True)].sum() / idf.sum())
+def title_overlaps(index: LinkIndex, targets: Sequence[int], page_cols: np.ndarray) -> np.ndarray:
+    """IDF-weighted share of each target title's (stemmed) words among the page's terms."""
+    present = np.zeros(index.n_terms)
+    present[page_cols] = 1.0
+    return np.asarray(index.title_matrix()[list(targets)] @ present).ravel()
 
 
 def folder_overlap(a: str, b: str) -> float:
