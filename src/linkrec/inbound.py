@@ -29,8 +29,9 @@ from .index import LinkIndex
 from .results import Anchor, InboundSuggestion, InboundReport
 from .settings import Settings
 
-PARSE_CANDIDATES = 30
-"""Candidate sources read and parsed per request (the best by a cheap pre-score)."""
+PARSE_CANDIDATES = 15
+"""Candidate sources read and parsed per request, at least (twice ``limit`` when that is more);
+the best by a cheap pre-score: mentions the page's names, then similarity."""
 POSTINGS_CAP = 400
 """Pages taken from one phrase's postings at most (the most similar first)."""
 
@@ -144,10 +145,11 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
             rows = rows[np.argsort(-sims[rows], kind="stable")[:POSTINGS_CAP]]
         for r in rows:
             pre[int(r)] = max(pre.get(int(r), 0.0), 1.0)
-    for r in rank.neighbours(sims, PARSE_CANDIDATES * 2, target):
+    n_parse = max(PARSE_CANDIDATES, 2 * limit)
+    for r in rank.neighbours(sims, n_parse * 2, target):
         pre.setdefault(int(r), 0.0)
     order = sorted((r for r in pre if r not in blocked),
-                   key=lambda r: (-(pre[r] + float(sims[r])), index.records[r].path))[:PARSE_CANDIDATES]
+                   key=lambda r: (-(pre[r] + float(sims[r])), index.records[r].path))[:n_parse]
     # --- exact evidence for the best candidates
     q = page.q
     title_cols = np.array(sorted({index.vocab[t] for t in analysis.terms(page.doc.title)
@@ -168,7 +170,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         found = [m for m in anchors_mod.find_mentions(index, src.runs, table=names).get(tid, [])
                  if m.source != "anchor" or target in stats.targets(m.key, holdout)]
         s_row = index.matrix[s]
-        s_sims = np.asarray((index.matrix @ s_row.T).todense()).ravel()
+        s_sims = index.similarities(s_row)
         s_sims[s] = -1.0
         cos = float((s_row @ q.T).sum())
         if target is not None:
