@@ -103,3 +103,13 @@ def test_learned_rankers_are_saved_and_reloaded(tmp_path: Path, monkeypatch: pyt
     assert loaded.extra["anchor_ranker"][1] == index.extra["anchor_ranker"][1]  # the learned cues
     p = learn.score(loaded, x)[0]
     assert ((p > 0) & (p < 1)).all()
+
+
+def test_fast_probabilities_match_sklearn() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.random((300, 6))
+    y = (x[:, 0] + x[:, 3] * rng.random(300) > 0.9).astype(int)
+    model = learn.fit_ranker(x, y)
+    proba, contrib = learn._proba(model, x)
+    assert np.allclose(proba, model.predict_proba(x)[:, 1])
+    assert contrib.shape == x.shape

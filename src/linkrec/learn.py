@@ -173,18 +173,25 @@ def anchor_scorer(index: LinkIndex, text: str, holdout: Holdout | None = None) -
 
     def scorer(occs: Sequence[anchors_mod.Occurrence]) -> np.ndarray:
         x = anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=holdout)
-        return np.asarray(model.predict_proba(x)[:, 1])
+        return _proba(model, x)[0]
 
     return scorer
+
+
+def _proba(model: Pipeline, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities of a fitted scaler + logistic regression, and each feature's contribution to
+    the logit; computed directly (sklearn's per-call validation costs more than the maths)."""
+    scale: StandardScaler = model.named_steps["scale"]
+    lr: LogisticRegression = model.named_steps["lr"]
+    contrib = (x - scale.mean_) / scale.scale_ * lr.coef_.ravel()
+    z = contrib.sum(axis=1) + float(lr.intercept_[0])
+    return 1.0 / (1.0 + np.exp(-z)), contrib
 
 
 def score(index: LinkIndex, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Scores in [0, 1] of candidate features, and each feature's contribution to each score."""
     model = index.extra.get("ranker")
     if model is not None:
-        scale: StandardScaler = model.named_steps["scale"]
-        lr: LogisticRegression = model.named_steps["lr"]
-        contrib = (x - scale.mean_) / scale.scale_ * lr.coef_.ravel()
-        return model.predict_proba(x)[:, 1], contrib
+        return _proba(model, x)
     weights = np.array([rank.FIXED_WEIGHTS[f] for f in rank.FEATURES])
     return rank.fixed_scores(x), x * weights
