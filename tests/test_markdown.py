@@ -850,3 +850,13 @@ def test_linkable_spans_are_plain_text(text: str, tables: bool) -> None:
     doc = parse_document(text, "fuzz.md", tables_linkable=tables)
     assert_invariants(doc)
     assert_spans_are_plain_text(doc, tables_linkable=tables)
+
+
+def test_headings_linkable_option() -> None:
+    text = "# Magnesium and sleep\n\nText about magnesium.\n\n## Why **magnesium** helps\n"
+    off = parse_document(text, "x.md")
+    on = parse_document(text, "x.md", headings_linkable=True)
+    assert [text[s.start:s.end] for s in off.linkable] == ["Text about magnesium."]
+    got = [text[s.start:s.end] for s in on.linkable]
+    assert got == ["Magnesium and sleep", "Text about magnesium.", "Why ", "magnesium", " helps"]
+    assert not off.warnings and not on.warnings

@@ -135,3 +135,29 @@ def test_anchors_never_in_excluded_regions(rec: Recommender, parts: list[str]) -
         assert any(sp.start <= a.start and a.end <= sp.end for sp in doc.linkable)
         for link in doc.links:
             assert a.end <= link.span.start or link.span.end <= a.start
+
+
+def test_headings_hold_anchors_only_when_allowed(garden: Path, tmp_path: Path) -> None:
+    text = "# Notes on sourdough\n\nSome words about flour and water.\n"
+    plain = Recommender.open(garden, tmp_path / "m1")
+    bread = next(s for s in plain.suggest(text).links if s.target == "bread.md")
+    assert bread.anchor is None or bread.anchor.line != 1
+    allowed = Recommender.open(garden, tmp_path / "m2", settings=Settings(headings_linkable=True))
+    bread = next(s for s in allowed.suggest(text).links if s.target == "bread.md")
+    assert bread.anchor is not None and bread.anchor.line == 1 and bread.anchor.text == "sourdough"
+
+
+def test_link_budget_and_explain(garden: Path, tmp_path: Path) -> None:
+    settings = Settings(max_links=2, exclude_targets=("veg/*",))
+    rec = Recommender.open(garden, tmp_path / "m", settings=settings)
+    report = rec.suggest(DRAFT, path="balcony.md", explain=True)
+    assert len(report.links) == 2
+    assert all(not s.target.startswith("veg/") for s in report.links)
+    rules = {x.target: x.rule for x in report.suppressed or ()}
+    assert rules.get("veg/peppers.md") == "exclude_targets"
+    assert "max_links" in rules.values()
+    assert "suppressed" in report.to_dict() and "suppressed" not in rec.suggest(DRAFT).to_dict()
+    skip = Recommender.open(garden, tmp_path / "m3", settings=Settings(skip_sentences=1))
+    first_sentence_end = DRAFT.index("balcony.", DRAFT.index("This year")) + len("balcony.")
+    for s in skip.suggest(DRAFT, path="balcony.md").links:
+        assert s.anchor is None or s.anchor.start >= first_sentence_end

@@ -163,7 +163,8 @@ def page_terms(doc: Document, settings: Settings) -> dict[str, int]:
 
 def parse_page(text: str, path: str, settings: Settings) -> Document:
     """Parse page text with the corpus settings."""
-    return parse_document(text, path, tables_linkable=settings.tables_linkable)
+    return parse_document(text, path, tables_linkable=settings.tables_linkable,
+                          headings_linkable=settings.headings_linkable)
 
 
 def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:

@@ -298,7 +298,8 @@ def decode_page(data: bytes, path: str) -> str:
     return text
 
 
-def parse_document(text: str, path: str, *, tables_linkable: bool = False) -> Document:
+def parse_document(text: str, path: str, *, tables_linkable: bool = False,
+                   headings_linkable: bool = False) -> Document:
     """Parse one Markdown page.
 
     Parameters
@@ -309,6 +310,8 @@ def parse_document(text: str, path: str, *, tables_linkable: bool = False) -> Do
         The page path (``/`` separated); its file name is the title of last resort.
     tables_linkable : bool, optional
         Whether plain text in table cells may receive new links (default ``False``).
+    headings_linkable : bool, optional
+        Whether plain text in Markdown headings may receive new links (default ``False``).
 
     Returns
     -------
@@ -328,7 +331,7 @@ def parse_document(text: str, path: str, *, tables_linkable: bool = False) -> Do
     body_start = lines.starts[first_body_line] if first_body_line < len(lines) else len(text)
 
     try:
-        analysis = _Analyser(text, lines, first_body_line, tables_linkable).run(body_start)
+        analysis = _Analyser(text, lines, first_body_line, tables_linkable, headings_linkable).run(body_start)
     except Exception as exc:  # pragma: no cover - safety net for the never-raise contract
         logger.debug("cannot analyse %s", path, exc_info=True)
         warnings.append(f"internal error while parsing Markdown ({type(exc).__name__}); "
@@ -491,11 +494,13 @@ class _Analysis(NamedTuple):
 class _Analyser:
     """Walk markdown-it's tokens for one page and collect spans, links and text."""
 
-    def __init__(self, text: str, lines: _Lines, line_offset: int, tables_linkable: bool) -> None:
+    def __init__(self, text: str, lines: _Lines, line_offset: int, tables_linkable: bool,
+                 headings_linkable: bool = False) -> None:
         self.text = text
         self.lines = lines
         self.line_offset = line_offset
         self.tables_linkable = tables_linkable
+        self.headings_linkable = headings_linkable
         self.headings: list[str] = []
         self.h1 = ""
         self.blocks: list[str] = []
@@ -590,7 +595,7 @@ class _Analyser:
             segments = self._line_segments(content, first_line, suffix_only=role != _HEADING)
 
         pieces, raw_links = _walk_inline(content, children, self.html, role == _RAW_HTML)
-        cuts, raw_wikilinks = _find_cuts(content, pieces, with_urls=role != _HEADING)
+        cuts, raw_wikilinks = _find_cuts(content, pieces, with_urls=role != _HEADING or self.headings_linkable)
         raw_links.extend(raw_wikilinks)
 
         mapper = _Mapper(segments)
@@ -601,7 +606,8 @@ class _Analyser:
 
         parts: list[str] = []
         fragments: list[tuple[int, int]] = []
-        linkable_role = role == _PARAGRAPH or (role == _CELL and self.tables_linkable)
+        linkable_role = (role == _PARAGRAPH or (role == _CELL and self.tables_linkable)
+                         or (role == _HEADING and self.headings_linkable))
         _render(pieces, cuts, role == _HEADING, parts, fragments)
         if linkable_role:
             text = self.text
