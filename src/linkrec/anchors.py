@@ -19,7 +19,7 @@ from .documents import Document, Mention
 from .evidence import AnchorStats, Holdout, stats_of
 from .index import MAX_PHRASE_WORDS, LinkIndex
 
-PRIORITY = {"title": 0, "alias": 1, "keyword": 2, "anchor": 3, "term": 4}
+PRIORITY = {"title": 0, "alias": 1, "keyword": 2, "partial": 3, "anchor": 4, "term": 5}
 """Preferred kinds of anchor phrase, best first."""
 
 
@@ -117,6 +117,42 @@ def term_positions(runs: Sequence[Sequence[Word]]) -> dict[tuple[str, ...], list
     return out
 
 
+def title_weights(index: LinkIndex, target: int) -> dict[str, float]:
+    """The (stemmed) content words of a page's title with their IDF."""
+    idf = index.transformer.idf_
+    out: dict[str, float] = {}
+    for w in analysis.words(index.records[target].title):
+        if analysis.is_content_word(w):
+            s = analysis.stem(w)
+            j = index.vocab.get(s)
+            out[s] = float(idf[j]) if j is not None else float(idf.max())
+    return out
+
+
+def partial_title_mentions(runs: Sequence[Sequence[Word]], target: int, weights: Mapping[str, float],
+                           min_cover: float = 0.5) -> list[Mention]:
+    """Phrases of up to 6 words that start and end on a word of the target's title and hold at
+    least ``min_cover`` of its IDF weight (e.g. "template for planning book dashes" for the title
+    "Issue Template for Planning Book Dashes")."""
+    total = sum(weights.values())
+    if len(weights) < 2 or not total:
+        return []
+    out: list[Mention] = []
+    for ws in runs:
+        hits = [i for i, w in enumerate(ws) if w.stem in weights]
+        for a, i in enumerate(hits):
+            seen = {ws[i].stem}
+            for j in hits[a + 1:]:
+                if j - i + 1 > MAX_PHRASE_WORDS:
+                    break
+                seen.add(ws[j].stem)
+                cover = sum(weights[x] for x in seen) / total
+                if cover >= min_cover and len(seen) >= 2:
+                    out.append(Mention(target, ws[i].start, ws[j].end, tuple(w.key for w in ws[i:j + 1]),
+                                       "partial", cover))
+    return out
+
+
 def term_mentions(index: LinkIndex, positions: Mapping[tuple[str, ...], Sequence[tuple[int, int]]], target: int,
                   terms: Sequence[str]) -> list[Mention]:
     """Occurrences in linkable text of distinctive terms (stemmed 1-2 word vocabulary terms)."""
@@ -137,7 +173,7 @@ def preference(m: Mention) -> tuple[int, int, int]:
 
 
 ANCHOR_FEATURES: tuple[str, ...] = (
-    "title", "alias", "keyword", "anchor", "term",  # which kinds of phrase match here
+    "title", "alias", "keyword", "anchor", "term",  # which kinds of phrase match here (and "partial")
     "first_of_phrase",   # the phrase's first occurrence in the page
     "first_of_target",   # the target's first mention in the page
     "position",          # 1 - relative position in the page
@@ -147,6 +183,8 @@ ANCHOR_FEATURES: tuple[str, ...] = (
     "specificity",       # the phrase's specificity
     "cue",               # how often the word before this place precedes a link on this site
     "list_item",         # the place is on a list-item line
+    "partial",           # a partial match of the target's title matches here
+    "title_cover",       # IDF share of the target title's words that the phrase holds
 )
 
 _PREV_WORD_RE = re.compile(r"([^\W_]+)[^\w\n]*$")
@@ -195,6 +233,9 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
     cues = cues or {}
     default_cue = cues.get("", 0.0)
     text_len = len(text)
+    target = occs[0].mention.target if occs else -1
+    weights = title_weights(index, target) if target >= 0 else {}
+    total = sum(weights.values()) or 1.0
     stats = stats_of(index)
     first_key: dict[tuple[str, ...], int] = {}
     for o in occs:
@@ -216,6 +257,8 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
             m.specificity,
             cues.get(previous_word(text, m.start), default_cue),
             is_list_item(text, m.start),
+            "partial" in o.sources,
+            sum(weights.get(x, 0.0) for x in {analysis.stem(w) for w in analysis.words(text[m.start:m.end])}) / total,
         )
     return out
 

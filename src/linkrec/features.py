@@ -127,5 +127,6 @@ def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int) -> tupl
     """A target's candidate anchors in the page: its mentions plus the distinctive terms page and
     target share (and those shared terms)."""
     shared = shared_terms(index, page.q, target)
-    ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3])]
+    ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3]),
+          *anchors_mod.partial_title_mentions(page.runs, target, anchors_mod.title_weights(index, target))]
     return ms, shared
