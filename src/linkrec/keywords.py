@@ -6,16 +6,11 @@ from collections.abc import Collection, Sequence
 
 import numpy as np
 
-from . import analysis
 from .index import LinkIndex
 from .results import KeywordSuggestion
 
 
-TITLE_BOOST = 2.0
-"""Weight multiplier for a term that a neighbour names in its title, aliases or keywords."""
-
-
-PHRASE_OVER_WORD = 0.7
+PHRASE_OVER_WORD = 0.9
 """A two-word term replaces its own single word already listed only when it scores at least this
 share of the word's score; otherwise the word stays and the phrase is skipped."""
 
@@ -64,13 +59,6 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
     users = np.asarray((rows > 0).sum(axis=0)).ravel()
     acc[users < need] = 0.0
     acc[acc < 0] = 0.0
-    # Terms a neighbour names in its title, aliases or keywords are what it is prominently about.
-    for i in near:
-        rec = index.records[int(i)]
-        for t in set(analysis.terms("\n".join((rec.title, *rec.aliases, *rec.keywords)))):
-            j = index.vocab.get(t)
-            if j is not None:
-                acc[j] *= TITLE_BOOST
     nz = np.flatnonzero(acc)
     if not len(nz):
         return ()
