@@ -860,3 +860,12 @@ def test_headings_linkable_option() -> None:
     got = [text[s.start:s.end] for s in on.linkable]
     assert got == ["Magnesium and sleep", "Text about magnesium.", "Why ", "magnesium", " helps"]
     assert not off.warnings and not on.warnings
+
+
+def test_wrappable_code_spans() -> None:
+    text = "Use `box-shadow` and [`link`](x.md) or `a b` here.\n\n## `Heading`\n\n    code `x`\n\n- item ``fetch()`` end\n"
+    doc = parse_document(text, "x.md")
+    assert [text[s.start:s.end] for s in doc.wrappable] == ["`box-shadow`", "`a b`", "``fetch()``"]
+    for s in doc.wrappable:
+        assert not any(s.start < ln.span.end and ln.span.start < s.end for ln in doc.links)
+        assert not any(s.start < sp.end and sp.start < s.end for sp in doc.linkable)

@@ -132,7 +132,10 @@ def test_anchors_never_in_excluded_regions(rec: Recommender, parts: list[str]) -
             continue
         a = s.anchor
         assert text[a.start:a.end] == a.text
-        assert any(sp.start <= a.start and a.end <= sp.end for sp in doc.linkable)
+        inside_prose = any(sp.start <= a.start and a.end <= sp.end for sp in doc.linkable)
+        wraps_code = any(w.start == a.start and w.end == a.end for w in doc.wrappable)
+        assert inside_prose or wraps_code
+        assert "\n" not in a.text
         for link in doc.links:
             assert a.end <= link.span.start or link.span.end <= a.start
 
@@ -161,3 +164,13 @@ def test_link_budget_and_explain(garden: Path, tmp_path: Path) -> None:
     first_sentence_end = DRAFT.index("balcony.", DRAFT.index("This year")) + len("balcony.")
     for s in skip.suggest(DRAFT, path="balcony.md").links:
         assert s.anchor is None or s.anchor.start >= first_sentence_end
+
+
+def test_a_link_may_wrap_a_whole_code_span_never_enter_one(garden: Path, tmp_path: Path) -> None:
+    rec = Recommender.open(garden, tmp_path / "m")
+    text = "Start a `sourdough` loaf, but never break `compost heap tips` apart.\n"
+    report = rec.suggest(text, path="note.md")
+    by = {s.target: s.anchor for s in report.links}
+    assert by["bread.md"] is not None and by["bread.md"].text == "`sourdough`"
+    compost = by.get("compost.md")
+    assert compost is None or "`" not in compost.text  # the code span holds more than the phrase

@@ -61,11 +61,25 @@ def specificity(index: LinkIndex, key: Sequence[str]) -> float:
     return min(1.0, best + 0.15 * max(0, content - 1))
 
 
+def code_runs(doc: Document) -> list[tuple[int, int, list[Word]]]:
+    """``(start, end, words)`` of every whole inline code span a link may wrap."""
+    out = []
+    for span in doc.wrappable:
+        ws = [Word(s, e, w, analysis.stem(w), analysis.light_stem(w))
+              for s, e, w in analysis.word_spans(doc.text, span.start, span.end)]
+        if ws and len(ws) <= MAX_PHRASE_WORDS:
+            out.append((span.start, span.end, ws))
+    return out
+
+
 def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Iterable[int] = (),
                   holdout: Holdout | None = None, *,
-                  table: Mapping[tuple[str, ...], Sequence[tuple[int, str]]] | None = None) -> dict[int, list[Mention]]:
+                  table: Mapping[tuple[str, ...], Sequence[tuple[int, str]]] | None = None,
+                  code: Sequence[tuple[int, int, list[Word]]] = ()) -> dict[int, list[Mention]]:
     """Every occurrence in linkable text of a corpus page's title, alias or keyword, and of the
-    anchor phrases other pages use to link to it (without ``holdout``'s own links).
+    anchor phrases other pages use to link to it (without ``holdout``'s own links); also every
+    whole inline code span (``code``, see :func:`code_runs`) that names a page, as a mention
+    wrapping the whole span.
 
     With ``table`` (phrase key -> ``(target, source)`` pairs), look for those phrases instead.
     """
@@ -100,6 +114,22 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
                         continue
                     seen.add(tag)
                     out.setdefault(target, []).append(Mention(target, start, end, key, source, spec))
+    for start, end, ws in code:
+        key = tuple(w.key for w in ws)
+        hits = phrases.get(key)
+        learned = stats.targets(key, holdout) if key in stats.table else None
+        if not hits and not learned:
+            continue
+        spec = spec_cache.get(key)
+        if spec is None:
+            spec = spec_cache[key] = specificity(index, key)
+        seen: set[tuple[int, bool]] = set()
+        for target, source in [*(hits or ()), *((t, "anchor") for t in sorted(learned or ()))]:
+            tag = (target, source == "anchor")
+            if target in skip or tag in seen:
+                continue
+            seen.add(tag)
+            out.setdefault(target, []).append(Mention(target, start, end, key, source, spec))
     return out
 
 

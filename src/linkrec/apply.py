@@ -528,7 +528,8 @@ def plan_edits(text: str, report: PageReport, *, page_rel: str, index: LinkIndex
         if not 0 <= a.start < a.end <= len(text) or text[a.start:a.end] != a.text:
             skip("the anchor is no longer at that place (the page changed)")
             continue
-        if not _inside_one(doc.linkable, a.start, a.end):
+        if not (_inside_one(doc.linkable, a.start, a.end)
+                or any(w.start == a.start and w.end == a.end for w in doc.wrappable)):
             skip("the anchor is not in plain text (heading, code, link, HTML, table or front matter)")
             continue
         if any(a.start < e and b < a.end for b, e in taken):

@@ -63,6 +63,9 @@ class Document:
     linkable: tuple[Span, ...] = ()
     """Runs of source text where a new link may be placed, sorted, non-overlapping. Each run is
     plain text as written (``text[s.start:s.end]`` contains no markup and no newline)."""
+    wrappable: tuple[Span, ...] = ()
+    """Whole inline code spans (backticks included) in linkable prose: a new link may wrap one
+    entirely (``[`fetch()`](...)``), never go inside it."""
     links: tuple[Link, ...] = ()
     """Every link written in the page, in source order."""
     warnings: tuple[str, ...] = ()

@@ -67,7 +67,8 @@ def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display
     q = index.vectorize(terms)
     sims = index.similarities(q)
     runs = anchors_mod.linkable_words(doc)
-    mentions = anchors_mod.find_mentions(index, runs, exclude=exclude, holdout=holdout)
+    mentions = anchors_mod.find_mentions(index, runs, exclude=exclude, holdout=holdout,
+                                         code=anchors_mod.code_runs(doc))
     return PageAnalysis(doc, terms, q, sims, runs, anchors_mod.term_positions(runs), mentions, exclude, self_id,
                         holdout)
 

@@ -42,6 +42,7 @@ class _Source:
 
     doc: Document
     runs: list[list[anchors_mod.Word]]
+    code: list[tuple[int, int, list[anchors_mod.Word]]]
 
 
 class SourceCache:
@@ -68,7 +69,7 @@ class SourceCache:
         except ParseError:
             return None
         doc = corpus_mod.parse_page(text, path, self.settings)
-        src = _Source(doc, anchors_mod.linkable_words(doc))
+        src = _Source(doc, anchors_mod.linkable_words(doc), anchors_mod.code_runs(doc))
         self._items[key] = src
         if len(self._items) > self.size:
             self._items.popitem(last=False)
@@ -167,7 +168,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
             continue
         holdout = own_links(index, s)
         stats = stats_of(index)
-        found = [m for m in anchors_mod.find_mentions(index, src.runs, table=names).get(tid, [])
+        found = [m for m in anchors_mod.find_mentions(index, src.runs, table=names, code=src.code).get(tid, [])
                  if m.source != "anchor" or target in stats.targets(m.key, holdout)]
         s_row = index.matrix[s]
         s_sims = index.similarities(s_row)

@@ -354,6 +354,7 @@ def parse_document(text: str, path: str, *, tables_linkable: bool = False,
         headings=analysis.headings,
         body=analysis.body,
         linkable=analysis.linkable,
+        wrappable=analysis.wrappable,
         links=analysis.links,
         warnings=tuple(warnings),
         meta=meta,
@@ -489,6 +490,7 @@ class _Analysis(NamedTuple):
     body: str
     linkable: tuple[Span, ...]
     links: tuple[Link, ...]
+    wrappable: tuple[Span, ...] = ()
 
 
 class _Analyser:
@@ -505,6 +507,7 @@ class _Analyser:
         self.h1 = ""
         self.blocks: list[str] = []
         self.spans: list[Span] = []
+        self.code_spans: list[Span] = []
         self.links: list[Link] = []
         self.html = _HtmlState(tables_linkable)
 
@@ -568,12 +571,19 @@ class _Analyser:
             if span.start >= last_end and links_end <= span.start:
                 linkable.append(span)
                 last_end = span.end
+        link_spans = [link.span for link in links]
+        code = tuple(sorted(
+            (c for c in set(self.code_spans)
+             if not any(c.start < ls.end and ls.start < c.end for ls in link_spans)),
+            key=lambda c: (c.start, c.end),
+        ))
         return _Analysis(
             headings=tuple(self.headings),
             h1=self.h1,
             body="\n\n".join(self.blocks),
             linkable=tuple(linkable),
             links=tuple(links),
+            wrappable=code,
         )
 
     def _source_line(self, parsed_line: int) -> int:
@@ -615,6 +625,11 @@ class _Analyser:
                 for span in mapper.spans(start, end):
                     if not text[span.start : span.end].isspace():
                         self.spans.append(span)
+            for piece in pieces:  # whole inline code spans in plain prose: a link may wrap one
+                if piece.kind == _CODE and piece.ctx == _PLAIN and piece.start >= 0:
+                    span = mapper.range(piece.start, piece.end, same_line=True)
+                    if span is not None and text[span.start] == "`" and text[span.end - 1] == "`":
+                        self.code_spans.append(span)
         return " ".join("".join(parts).split()), row_cursor
 
     def _line_segments(self, content: str, first_line: int, *, suffix_only: bool) -> list[_Segment]:
