@@ -113,3 +113,23 @@ def test_fast_probabilities_match_sklearn() -> None:
     proba, contrib = learn._proba(model, x)
     assert np.allclose(proba, model.predict_proba(x)[:, 1])
     assert contrib.shape == x.shape
+
+
+def test_refresh_updates_the_anchor_dictionary_like_a_full_count(tmp_path: Path) -> None:
+    from linkrec import api
+
+    shutil.copytree(DEMO, tmp_path / "c")
+    api.open_index(tmp_path / "c", model=tmp_path / "m", settings=Settings())
+    page = tmp_path / "c" / "electrolytes.md"
+    text = page.read_text(encoding="utf-8")
+    assert "](potassium-muscle-health.md)" in text
+    page.write_text(text + "\nSee also [fluid balance](hydration.md) and [[Calcium for Bones and Muscles|calcium]].\n",
+                    encoding="utf-8")
+    report = api.open_index(tmp_path / "c", model=tmp_path / "m", settings=Settings())
+    assert not report.rebuilt and report.reread == 1
+    incremental = stats_of(report.index)
+    full, _ = AnchorStats.learn(report.index)
+    assert {k: dict(v) for k, v in incremental.table.items()} == {k: dict(v) for k, v in full.table.items()}
+    assert dict(incremental.linking) == dict(full.linking)
+    assert dict(incremental.occurring) == dict(full.occurring)
+    assert incremental.table[("fluid", "balance")][report.index.path_ids["hydration.md"]] >= 1

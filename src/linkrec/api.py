@@ -23,6 +23,7 @@ from . import corpus as corpus_mod
 from . import keywords as keywords_mod
 from . import analysis, features, learn
 from . import inbound as inbound_mod
+from .evidence import stats_of
 from .features import PageAnalysis
 from . import rank
 from .documents import Document, Mention
@@ -155,7 +156,7 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
     # The anchor dictionary follows the change; the ranker's weights are kept until a full build.
     index = learn.attach(index.refreshed(parsed, gone, settings), corpus, settings,
                          ranker=index.extra.get("ranker"), anchor_ranker=index.extra.get("anchor_ranker"),
-                         train=False)
+                         train=False, previous=stats_of(index))
     still_skipped = [corpus_mod.Skipped(p, str(v[2]), int(v[0]), int(v[1])) for p, v in known_skipped.items()
                      if p in present and p not in {c.path for c in changed}]
     save_index(index, model, settings=settings, corpus=str(corpus), skipped=[*still_skipped, *skipped])

@@ -41,15 +41,25 @@ class AnchorStats:
     """Phrase -> pages where the phrase is a link (to any target)."""
     occurring: Mapping[Key, int]
     """Phrase -> pages whose text contains the phrase (from the vocabulary's document counts)."""
+    per_page: tuple[tuple[tuple[Key, int], ...], ...] = ()
+    """For every page, the ``(phrase, target)`` of its links (kept to refresh cheaply)."""
 
     @classmethod
-    def learn(cls, index: LinkIndex) -> tuple[AnchorStats, dict[int, Holdout]]:
-        """Count the anchors of every page's links; also return each page's holdout."""
+    def learn(cls, index: LinkIndex, previous: AnchorStats | None = None) -> tuple[AnchorStats, dict[int, Holdout]]:
+        """Count the anchors of every page's links; also return each page's holdout.
+
+        ``previous`` (the statistics of the index ``index`` refreshed) lends the anchors of the
+        pages whose links were carried over.
+        """
         by_key: dict[Key, dict[int, set[int]]] = {}
         per_page: dict[int, dict[Key, set[int]]] = {}
         keys: dict[str, Key | None] = {}
+        anchors_of: list[tuple[tuple[Key, int], ...]] = []
+        old = previous.per_page if previous is not None else ()
         for i in range(len(index.records)):
-            for key, t in _page_anchors(index, i, keys):
+            mine = old[i] if i in index.reused and i < len(old) else tuple(_page_anchors(index, i, keys))
+            anchors_of.append(mine)
+            for key, t in mine:
                 by_key.setdefault(key, {}).setdefault(t, set()).add(i)
                 per_page.setdefault(i, {}).setdefault(key, set()).add(t)
         df = np.asarray((index.counts > 0).sum(axis=0)).ravel()
@@ -60,7 +70,47 @@ class AnchorStats:
             i: Holdout(i, {k: frozenset(ts) for k, ts in keys.items()}, frozenset(index.out_links[i].tolist()))
             for i, keys in per_page.items()
         }
-        return cls(table, linking, occurring), holdouts
+        return cls(table, linking, occurring, tuple(anchors_of)), holdouts
+
+    def updated(self, index: LinkIndex) -> AnchorStats:
+        """These statistics after a refresh that kept every page under its name: only the pages
+        whose links were not carried over (``index.reused``) are counted again."""
+        table = {k: dict(v) for k, v in self.table.items()}
+        linking = dict(self.linking)
+        per_page = list(self.per_page)
+        touched: set[Key] = set()
+        for i in range(len(index.records)):
+            if i in index.reused:
+                continue
+            old = set(per_page[i]) if i < len(per_page) else set()
+            new = set(_page_anchors(index, i))
+            per_page[i] = tuple(sorted(new))
+            for key, t in old - new:
+                table[key][t] -= 1
+                if not table[key][t]:
+                    del table[key][t]
+                touched.add(key)
+            for key, t in new - old:
+                table.setdefault(key, {})[t] = table.get(key, {}).get(t, 0) + 1
+                touched.add(key)
+            old_keys, new_keys = {k for k, _ in old}, {k for k, _ in new}
+            for key in old_keys - new_keys:
+                linking[key] -= 1
+            for key in new_keys - old_keys:
+                linking[key] = linking.get(key, 0) + 1
+        occurring = dict(self.occurring)
+        for key in touched:
+            if not table.get(key):
+                table.pop(key, None)
+                linking.pop(key, None)
+                occurring.pop(key, None)
+                continue
+            terms = analysis.vocab_terms(key)
+            pairs = [t for t in terms if " " in t]
+            use = [int(index.counts[:, j].count_nonzero()) for t in (pairs or terms)
+                   if (j := index.vocab.get(t)) is not None]
+            occurring[key] = max(min(use) if use else 0, linking[key])
+        return AnchorStats(table, linking, occurring, tuple(per_page))
 
     def targets(self, key: Key, holdout: Holdout | None = None) -> dict[int, int]:
         """Target -> pages linking it with ``key`` (without the holdout page's own links)."""

@@ -44,13 +44,33 @@ def _csr(rows: Sequence[dict[str, int]], vocab: dict[str, int]) -> sp.csr_matrix
     return m
 
 
+def _phrase_table(records: Sequence[PageRecord]) -> dict[tuple[str, ...], tuple[tuple[int, str], ...]]:
+    """Phrase key -> ``(page id, "title" | "alias" | "keyword")`` for every page's names."""
+    phrases: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+    for i, r in enumerate(records):
+        seen: set[tuple[str, ...]] = set()
+        for source, texts in (("title", (r.title,)), ("alias", r.aliases), ("keyword", r.keywords)):
+            for text in texts:
+                key = analysis.phrase_key(text)
+                if key and len(key) <= MAX_PHRASE_WORDS and key not in seen:
+                    seen.add(key)
+                    phrases.setdefault(key, []).append((i, source))
+    return {k: tuple(v) for k, v in phrases.items()}
+
+
+def _make_resolver(records: Sequence[PageRecord], extensions: tuple[str, ...], base_url: str | None) -> Resolver:
+    """The link resolver of a set of pages."""
+    return Resolver([PageKey(r.path, r.title, r.aliases, r.url) for r in records], extensions=extensions,
+                    base_url=base_url)
+
+
 class LinkIndex:
     """A fitted, immutable model of one corpus. Build it with :meth:`build`."""
 
     def __init__(self, *, settings_hash: str, records: tuple[PageRecord, ...], vocab: dict[str, int],
                  counts: sp.csr_matrix, transformer: TfidfTransformer, word_counts: dict[str, int],
                  extra: dict[str, Any], matrix: sp.csr_matrix, path_ids: dict[str, int],
-                 resolver: Resolver, out_links: tuple[np.ndarray, ...], link_targets: tuple[np.ndarray, ...],
+                 resolver: Resolver | None, out_links: tuple[np.ndarray, ...], link_targets: tuple[np.ndarray, ...],
                  inbound: np.ndarray,
                  phrases: dict[tuple[str, ...], tuple[tuple[int, str], ...]], base_url: str | None,
                  extensions: tuple[str, ...]) -> None:
@@ -64,9 +84,11 @@ class LinkIndex:
         """Data other modules attach at build time (e.g. the learned ranker), saved with the model."""
         self.matrix = matrix
         self.path_ids = path_ids
-        self.resolver = resolver
+        self._resolver = resolver
         self.out_links = out_links
         self.link_targets = link_targets
+        self.reused: frozenset[int] = frozenset()
+        """Pages whose resolved links were carried over from the index this one refreshed."""
         """For every page, the id each of its links resolves to (-1: not a corpus page), aligned with
         ``records[i].links``."""
         self.inbound = inbound
@@ -135,46 +157,76 @@ class LinkIndex:
                 word_counts[w] = word_counts.get(w, 0) + c
         if not records:
             raise CorpusError("no usable page: every page of the corpus was removed")
-        return type(self).assemble(settings=settings, records=tuple(records[i] for i in order), vocab=vocab,
-                                   counts=counts, word_counts=word_counts, extra={})
+        new_records = tuple(records[i] for i in order)
+        # Same pages under the same names: every other page's links resolve as before.
+        same_names = [r.path for r in new_records] == [r.path for r in self.records] and all(
+            (p.record.title, p.record.aliases, p.record.url)
+            == (self.records[self.path_ids[p.record.path]].title, self.records[self.path_ids[p.record.path]].aliases,
+                self.records[self.path_ids[p.record.path]].url)
+            for p in changed)
+        changed_paths = {p.record.path for p in changed}
+        reuse = ([None if r.path in changed_paths else self.link_targets[i] for i, r in enumerate(new_records)]
+                 if same_names else None)
+        same_phrases = same_names and all(
+            p.record.keywords == self.records[self.path_ids[p.record.path]].keywords for p in changed)
+        return type(self).assemble(settings=settings, records=new_records, vocab=vocab,
+                                   counts=counts, word_counts=word_counts, extra={}, link_targets=reuse,
+                                   phrases=self.phrases if same_phrases else None)
 
     @classmethod
     def assemble(cls, *, settings: Settings, records: tuple[PageRecord, ...], vocab: dict[str, int],
                  counts: sp.csr_matrix, word_counts: dict[str, int], extra: dict[str, Any],
-                 transformer: TfidfTransformer | None = None) -> LinkIndex:
-        """Derive the TF-IDF matrix, link graph and phrase table from the stored parts."""
+                 transformer: TfidfTransformer | None = None,
+                 link_targets: Sequence[np.ndarray | None] | None = None,
+                 phrases: dict[tuple[str, ...], tuple[tuple[int, str], ...]] | None = None) -> LinkIndex:
+        """Derive the TF-IDF matrix, link graph and phrase table from the stored parts.
+
+        ``link_targets`` (per page, the resolved id of each link, or None to resolve) saves
+        re-resolving links that cannot have changed; ``phrases`` (the title/alias/keyword phrase
+        table) likewise.
+        """
         if transformer is None:
             transformer = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
             transformer.fit(counts)
         matrix = sp.csr_matrix(transformer.transform(counts), dtype=np.float32)
         path_ids = {r.path: i for i, r in enumerate(records)}
-        resolver = Resolver([PageKey(r.path, r.title, r.aliases, r.url) for r in records],
-                            extensions=settings.extensions, base_url=settings.base_url)
+        resolver: Resolver | None = None
         out: list[np.ndarray] = []
-        link_targets: list[np.ndarray] = []
+        link_targets_in = link_targets
+        link_targets = []
         inbound = np.zeros(len(records), dtype=np.int32)
         for i, r in enumerate(records):
-            ids = [path_ids[hit] if (hit := resolver.resolve(target, r.path, wikilink=kind == "wikilink")) else -1
-                   for kind, target, _text in r.links]
-            link_targets.append(np.array(ids, dtype=np.int32))
+            known = link_targets_in[i] if link_targets_in is not None else None
+            if known is not None:
+                ids = known.tolist()
+                link_targets.append(known)
+            else:
+                if resolver is None:
+                    resolver = _make_resolver(records, settings.extensions, settings.base_url)
+                ids = [path_ids[hit] if (hit := resolver.resolve(target, r.path, wikilink=kind == "wikilink"))
+                       else -1 for kind, target, _text in r.links]
+                link_targets.append(np.array(ids, dtype=np.int32))
             arr = np.array(sorted({t for t in ids if t >= 0 and t != i}), dtype=np.int32)
             out.append(arr)
             inbound[arr] += 1
-        phrases: dict[tuple[str, ...], list[tuple[int, str]]] = {}
-        for i, r in enumerate(records):
-            seen: set[tuple[str, ...]] = set()
-            for source, texts in (("title", (r.title,)), ("alias", r.aliases), ("keyword", r.keywords)):
-                for text in texts:
-                    key = analysis.phrase_key(text)
-                    if key and len(key) <= MAX_PHRASE_WORDS and key not in seen:
-                        seen.add(key)
-                        phrases.setdefault(key, []).append((i, source))
-        return cls(settings_hash=settings.index_hash(), records=records, vocab=vocab, counts=counts,
+        if phrases is None:
+            phrases = _phrase_table(records)
+        index = cls(settings_hash=settings.index_hash(), records=records, vocab=vocab, counts=counts,
                    transformer=transformer, word_counts=word_counts, extra=extra, matrix=matrix,
                    path_ids=path_ids, resolver=resolver, out_links=tuple(out), link_targets=tuple(link_targets),
                    inbound=inbound,
-                   phrases={k: tuple(v) for k, v in phrases.items()}, base_url=settings.base_url,
+                   phrases=phrases, base_url=settings.base_url,
                    extensions=settings.extensions)
+        if link_targets_in is not None:
+            index.reused = frozenset(i for i, x in enumerate(link_targets_in) if x is not None)
+        return index
+
+    @property
+    def resolver(self) -> Resolver:
+        """Maps link destinations to corpus paths (built on first use)."""
+        if self._resolver is None:
+            self._resolver = _make_resolver(self.records, self.extensions, self.base_url)
+        return self._resolver
 
     def with_extra(self, **extra: Any) -> LinkIndex:
         """A copy of this index with more attached data (shares everything else)."""

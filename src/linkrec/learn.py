@@ -133,10 +133,13 @@ def fit_ranker(x: np.ndarray, y: np.ndarray) -> Pipeline:
 
 
 def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = None,
-           anchor_ranker: Any = None, train: bool = True) -> LinkIndex:
+           anchor_ranker: Any = None, train: bool = True, previous: AnchorStats | None = None) -> LinkIndex:
     """Learn the anchor dictionary (always) and the two rankers (when ``train`` and there are
     enough links; otherwise keep the given ones, None meaning the fixed rules)."""
-    stats, holdouts = AnchorStats.learn(index)
+    if not train and previous is not None and len(index.reused) and len(previous.per_page) == len(index):
+        return index.with_extra(anchors=previous.updated(index), ranker=ranker, anchor_ranker=anchor_ranker,
+                                features=list(rank.FEATURES), anchor_features=list(anchors_mod.ANCHOR_FEATURES))
+    stats, holdouts = AnchorStats.learn(index, previous)
     index = index.with_extra(anchors=stats)
     if train:
         ranker = anchor_ranker = None

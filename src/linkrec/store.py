@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import platform
 import secrets
 import tempfile
@@ -40,7 +41,7 @@ from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 
@@ -125,15 +126,22 @@ def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: st
     """
     folder.mkdir(parents=True, exist_ok=True)
     payload_name = f"index-{secrets.token_hex(6)}.joblib"
+    # Python objects (records, dictionaries, the learned rankers) go through the C pickler as one
+    # blob: joblib's own pickler is pure Python and many times slower on them. Arrays stay joblib's.
+    objects = pickle.dumps({
+        "records": index.records,
+        "vocab": index.vocab,
+        "word_counts": index.word_counts,
+        "extra": index.extra,
+        "link_targets": index.link_targets,
+        "phrases": index.phrases,
+    }, protocol=pickle.HIGHEST_PROTOCOL)
     payload = {
         "format": FORMAT_VERSION,
         "settings_hash": index.settings_hash,
-        "records": index.records,
-        "vocab": index.vocab,
         "counts": index.counts,
         "transformer": index.transformer,
-        "word_counts": index.word_counts,
-        "extra": index.extra,
+        "objects": objects,
     }
 
     def dump(fh: IO[bytes]) -> None:
@@ -232,8 +240,10 @@ def load_index(folder: Path, *, settings: Settings, manifest: Manifest | None = 
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
         raise IndexFormatError(f"{path}: model payload has an unknown format")
     try:
-        return LinkIndex.assemble(settings=settings, records=payload["records"], vocab=payload["vocab"],
-                                  counts=payload["counts"], word_counts=payload["word_counts"],
-                                  extra=payload["extra"], transformer=payload["transformer"])
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        objects = pickle.loads(payload["objects"])
+        return LinkIndex.assemble(settings=settings, records=objects["records"], vocab=objects["vocab"],
+                                  counts=payload["counts"], word_counts=objects["word_counts"],
+                                  extra=objects["extra"], transformer=payload["transformer"],
+                                  link_targets=objects["link_targets"], phrases=objects["phrases"])
+    except (KeyError, TypeError, ValueError, AttributeError, pickle.UnpicklingError) as exc:
         raise IndexFormatError(f"{path}: model payload is incomplete ({exc})") from None
