@@ -8,12 +8,9 @@ from __future__ import annotations
 import fnmatch
 import logging
 import re
-import math
 import os
-import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +28,7 @@ from .errors import IndexFormatError, IndexNotFoundError, LinkrecError, StaleInd
 from .index import LinkIndex
 from .ignore import FILE_NAME as IGNORE_FILE
 from .ignore import IgnoreRules, load_rules
-from .results import Anchor, InboundReport, KeywordSuggestion, LinkSuggestion, PageReport, Suppressed
+from .results import Anchor, InboundReport, LinkSuggestion, PageReport, Suppressed
 from .settings import Settings
 from .store import read_manifest, load_index, save_index
 

@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import os
 import posixpath
-import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import files
 from .corpus import parse_page
 from .documents import Document, Link, Span
 from .ignore import IgnoreRules
@@ -761,34 +759,6 @@ def unified_diff(old: bytes, new: bytes, path: str, *, context: int = 3) -> str:
 
 
 def write_atomic(path: Path | str, data: bytes) -> None:
-    """Replace the content of ``path`` by ``data`` atomically, keeping the file's mode.
-
-    The data goes to a temporary file in the same folder, which is flushed to disk and then
-    renamed over the file, so readers see the old or the new page, never half of one. A
-    symbolic link is followed: the file it points to is replaced, the link stays.
-
-    Raises
-    ------
-    OSError
-        If the folder is not writable or the disk is full (the page is then unchanged).
-    """
-    real = Path(os.path.realpath(path))
-    try:
-        mode: int | None = stat.S_IMODE(real.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".linkrec-tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, real)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Replace the content of ``path`` by ``data`` atomically, keeping the file's mode (see
+    :func:`linkrec.files.write_atomic`)."""
+    files.write_atomic(path, data)

@@ -65,6 +65,23 @@ def _settings(ctx: _Ctx, **overrides: Any) -> Settings:
         raise click.UsageError(str(exc)) from None
 
 
+def _warner(obj: _Ctx) -> Callable[[str], None]:
+    """Where warnings go: stderr, or nowhere with --quiet."""
+    return (lambda m: None) if obj.quiet else _warn
+
+
+def _open(obj: _Ctx, corpus: Path | None, model: Path | None) -> api.Recommender:
+    """Load (refreshing or building) the model of the configured corpus; errors become exit 1."""
+    settings = _settings(obj)
+    corpus = default_corpus_path(corpus, obj.config)
+    model = default_index_path(model, obj.config)
+    try:
+        with _progress("indexing", obj.quiet) as progress:
+            return api.Recommender.open(corpus, model, settings=settings, progress=progress, warn=_warner(obj))
+    except LinkrecError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 corpus_option = click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), envvar="LINKREC_CORPUS",
                              help="Corpus folder (default: from linkrec.toml, else ./corpus).")
 model_option = click.option("--model", type=click.Path(path_type=Path, file_okay=False), envvar="LINKREC_MODEL",
@@ -135,15 +152,7 @@ def suggest(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path
     Example:
         linkrec suggest corpus/muscle-spasms.md --limit 8 --format json
     """
-    settings = _settings(obj)
-    corpus = default_corpus_path(corpus, obj.config)
-    model = default_index_path(model, obj.config)
-    warn = (lambda m: None) if obj.quiet else _warn
-    try:
-        with _progress("indexing", obj.quiet) as progress:
-            rec = api.Recommender.open(corpus, model, settings=settings, progress=progress, warn=warn)
-    except LinkrecError as exc:
-        raise click.ClickException(str(exc)) from None
+    rec = _open(obj, corpus, model)
     reports: list[PageReport] = []
     failed = 0
     for page in pages:
@@ -183,15 +192,7 @@ def inbound(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path
     Example:
         linkrec inbound drafts/new-guide.md --format json
     """
-    settings = _settings(obj)
-    corpus = default_corpus_path(corpus, obj.config)
-    model = default_index_path(model, obj.config)
-    warn = (lambda m: None) if obj.quiet else _warn
-    try:
-        with _progress("indexing", obj.quiet) as progress:
-            rec = api.Recommender.open(corpus, model, settings=settings, progress=progress, warn=warn)
-    except LinkrecError as exc:
-        raise click.ClickException(str(exc)) from None
+    rec = _open(obj, corpus, model)
     reports = []
     failed = 0
     for page in pages:

@@ -18,10 +18,10 @@ import click
 from . import api
 from . import apply as apply_mod
 from . import ignore as ignore_mod
-from .cli import _Ctx, _progress, _settings, _warn, cli, corpus_option, model_option
+from .cli import _Ctx, _open, _warner, cli, corpus_option, model_option
 from .errors import LinkrecError, ParseError
 from .markdown import decode_page
-from .settings import Settings, default_corpus_path, default_index_path
+from .settings import Settings, default_corpus_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,14 +152,10 @@ def apply(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path |
     if not diff and not yes and not _is_terminal():
         raise click.ClickException("not a terminal, so linkrec cannot ask about each link: "
                                    "pass --yes to apply the suggestions or --diff to preview them")
-    settings = _settings(obj)
-    corpus = default_corpus_path(corpus, obj.config)
-    model = default_index_path(model, obj.config)
-    warn = (lambda m: None) if obj.quiet else _warn
-    note = (lambda m: None) if obj.quiet else (lambda m: click.echo(f"linkrec: {m}", err=True))
+    note = _warner(obj)
+    rec = _open(obj, corpus, model)
+    settings, corpus = rec.settings, rec.corpus
     try:
-        with _progress("indexing", obj.quiet) as progress:
-            rec = api.Recommender.open(corpus, model, settings=settings, progress=progress, warn=warn)
         ignore_mod.load_rules(corpus)  # a malformed file stops here, before any page
         style = apply_mod.resolve_style(settings.link_style, rec.index)
     except LinkrecError as exc:

@@ -8,17 +8,14 @@ when ``cli_report`` is imported first, ``cli.py`` runs while ``report`` does not
 
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
 from pathlib import Path
 
 import click
 
-from . import api, sitereport
-from .cli import _Ctx, _progress, _settings, _warn, cli, corpus_option, model_option
+from . import sitereport
+from .cli import _Ctx, _open, _progress, _warner, cli, corpus_option, model_option
 from .errors import LinkrecError
-from .settings import default_corpus_path, default_index_path
+from .files import write_atomic
 
 REPORT_FORMATS = ("text", "json", "csv", "html")
 DEFAULT_MIN_SCORE = 0.5
@@ -26,20 +23,8 @@ DEFAULT_MIN_SCORE = 0.5
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through an adjacent temporary file and ``os.replace``."""
-    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644  # mkstemp's 0600 is too strict
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    write_atomic(path, text.encode("utf-8"))
 
 
 @click.command()
@@ -64,15 +49,11 @@ def report(obj: _Ctx, corpus: Path | None, model: Path | None, fmt: str, output:
     Example:
         linkrec report --corpus docs/ --format html --output link-report.html
     """
-    settings = _settings(obj)
-    corpus = default_corpus_path(corpus, obj.config)
-    model = default_index_path(model, obj.config)
+    rec = _open(obj, corpus, model)
     if min_score is None:
-        min_score = settings.min_score if settings.min_score > 0 else DEFAULT_MIN_SCORE
-    warn = (lambda m: None) if obj.quiet else _warn
+        min_score = rec.settings.min_score if rec.settings.min_score > 0 else DEFAULT_MIN_SCORE
+    warn = _warner(obj)
     try:
-        with _progress("indexing", obj.quiet) as progress:
-            rec = api.Recommender.open(corpus, model, settings=settings, progress=progress, warn=warn)
         with _progress("measuring", obj.quiet) as progress:
             result = sitereport.build_report(rec, min_score=min_score, progress=progress, warn=warn)
     except LinkrecError as exc:

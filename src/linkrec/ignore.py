@@ -18,7 +18,6 @@ text, sorted by nothing and appended to, so it diffs and merges well.
 
 from __future__ import annotations
 
-import os
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from . import analysis
 from .errors import ConfigError
+from .files import write_atomic
 
 FILE_NAME = ".linkrec-ignore"
 _KINDS = {"target": 1, "anchor": 1, "pair": 2, "phrase": 2}
@@ -143,7 +143,5 @@ def append_rules(corpus: Path, lines: Iterable[str]) -> Path:
     if not new:
         return path
     sep = "" if not existing or existing.endswith("\n") else "\n"
-    tmp = path.with_name(f".{FILE_NAME}.{os.getpid()}.tmp")
-    tmp.write_text(existing + sep + "\n".join(new) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, (existing + sep + "\n".join(new) + "\n").encode("utf-8"))
     return path

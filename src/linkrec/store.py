@@ -20,11 +20,9 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import pickle
 import platform
 import secrets
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ import sklearn
 
 from .errors import IndexFormatError, IndexNotFoundError, StaleIndexError
 from .corpus import Skipped
+from .files import write_atomic
 from .index import LinkIndex
 from .settings import Settings
 
@@ -92,21 +91,6 @@ def _locked(folder: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def _atomic_write(path: Path, write: Any) -> None:
-    """Write through ``write(fileobj)`` into a temp file beside ``path``, fsync, then rename."""
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def _sha256_file(path: Path) -> str:
     """SHA-256 of a file's bytes."""
     h = hashlib.sha256()
@@ -148,7 +132,7 @@ def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: st
         joblib.dump(payload, fh, compress=("zlib", 1))
 
     with _locked(folder):
-        _atomic_write(folder / payload_name, dump)
+        write_atomic(folder / payload_name, dump)
         manifest = {
             "format": FORMAT_VERSION,
             **versions(),
@@ -162,7 +146,7 @@ def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: st
             "skipped": {s.path: [s.size, s.mtime_ns, s.reason] for s in skipped},
         }
         blob = json.dumps(manifest, indent=1, sort_keys=True).encode()
-        _atomic_write(folder / MANIFEST, lambda fh: fh.write(blob))
+        write_atomic(folder / MANIFEST, blob)
         for old in folder.glob("index-*.joblib"):
             if old.name != payload_name:
                 with contextlib.suppress(OSError):
