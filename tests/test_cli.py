@@ -106,6 +106,8 @@ def test_bad_pages_are_skipped_with_one_line_each(garden: Path, tmp_path: Path, 
     assert any("binary.md" in x for x in lines)
     assert any("huge.md" in x and "too large" in x for x in lines)
     assert not any("folder.md" in x for x in lines)  # a folder named x.md is not a page
+    assert any("broken-fm.md" in x and "front matter" in x for x in lines)
+    assert any("only-fm.md" in x and "no text" in x for x in lines)
     assert "Traceback" not in err
     assert "indexed 10 pages, 3 skipped" in err  # 8 + broken-fm + only-fm
 

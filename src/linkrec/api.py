@@ -85,11 +85,19 @@ def _full_build(corpus: Path, settings: Settings, progress: Progress | None,
     """Scan, parse and fit; report skipped pages through ``warn``."""
     entries = corpus_mod.scan(corpus, settings)
     parsed, skipped = corpus_mod.read_pages(corpus, entries, settings, progress)
-    for s in skipped:
-        warn(f"skipped {s.reason}")
+    _report_problems(parsed, skipped, warn)
     index = LinkIndex.build(parsed, settings)
     index = learn.attach(index, corpus, settings)
     return index, skipped
+
+
+def _report_problems(parsed: list[corpus_mod.ParsedPage], skipped: list[corpus_mod.Skipped], warn: Warn) -> None:
+    """One line per skipped page and per problem a parsed page had."""
+    for s in skipped:
+        warn(f"skipped {s.reason}")
+    for p in parsed:
+        for w in p.warnings:
+            warn(f"{p.record.path}: {w}")
 
 
 def index_corpus(corpus: Path, *, model: Path, settings: Settings, progress: Progress | None = None,
@@ -147,8 +155,7 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
     if n_changed > REBUILD_MIN and n_changed > REBUILD_SHARE * len(known):
         return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
     parsed, skipped = corpus_mod.read_pages(corpus, changed, settings, progress)
-    for s in skipped:
-        warn(f"skipped {s.reason}")
+    _report_problems(parsed, skipped, warn)
     gone = removed + [s.path for s in skipped]
     # The anchor dictionary follows the change; the ranker's weights are kept until a full build.
     index = learn.attach(index.refreshed(parsed, gone, settings), corpus, settings,

@@ -76,6 +76,8 @@ class ParsedPage:
     record: PageRecord
     terms: dict[str, int]
     surfaces: dict[str, int]
+    warnings: tuple[str, ...] = ()
+    """Problems that did not stop the page (broken front matter, no text), without the path."""
 
 
 def scan(root: Path, settings: Settings) -> list[FileEntry]:
@@ -181,7 +183,10 @@ def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
         aliases=doc.aliases, keywords=doc.keywords, url=doc.url, draft=doc.draft,
         links=tuple((lk.kind, lk.target, lk.text) for lk in doc.links), n_words=len(words),
     )
-    return ParsedPage(record, page_terms(doc, settings), analysis.count_surfaces(words))
+    no_body = not doc.body.strip() and not doc.headings
+    warnings = (*doc.warnings, "no text to index but its title (only front matter or markup)") if no_body \
+        else doc.warnings
+    return ParsedPage(record, page_terms(doc, settings), analysis.count_surfaces(words), tuple(warnings))
 
 
 def _jobs(settings: Settings, n: int) -> int:
