@@ -111,7 +111,14 @@ def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings) -> rank
         text_len=len(page.doc.text), n_neighbours=settings.neighbours,
         passage_cos=passage_similarities(index, page.doc.text, mentioned),
         page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=page.holdout,
-        page_path=page.doc.path if page.self_id is not None else page.doc.path.rsplit("/", 1)[-1])
+        page_path=page.doc.path if page.self_id is not None else page.doc.path.rsplit("/", 1)[-1],
+        page_title_cols=title_columns(index, page.doc.title))
+
+
+def title_columns(index: LinkIndex, title: str) -> np.ndarray:
+    """Sorted vocabulary columns of the (stemmed) content words of a title."""
+    return np.array(sorted({index.vocab[t] for t in analysis.terms(title) if " " not in t and t in index.vocab}),
+                    dtype=np.int64)
 
 
 def shared_terms(index: LinkIndex, q: Any, target: int, k: int = 5) -> list[str]:

@@ -198,7 +198,8 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                                                              display.rsplit("/", 1)[-1]),
                                              backlink=target is not None and s in index.out_links[target],
                                              holdout=holdout,
-                                             title_overlap=title_share))
+                                             title_overlap=title_share,
+                                             reverse_title=float(rank.title_overlaps(index, [s], q.indices)[0])))
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))
         allowed = [m for m in found if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]

@@ -33,6 +33,7 @@ FEATURES: tuple[str, ...] = (
     "same_folder",    # share of folder levels the page and the target have in common
     "backlink",       # the target already links to the page
     "title_overlap",  # IDF-weighted share of the target title's words that the page uses
+    "reverse_title",  # IDF-weighted share of the page title's words that the target uses
 )
 
 # Fixed weights used when the corpus has too few links to learn from (logistic scale).
@@ -40,7 +41,7 @@ FIXED_WEIGHTS: dict[str, float] = {
     "cos": 7.0, "cos_rank": 1.0, "mention_name": 3.0, "mention_kw": 1.8, "mention_anchor": 2.0,
     "centrality": 1.0, "n_mentions": 0.4, "first_pos": 0.2, "cocite": 2.0, "inbound": 0.3,
     "passage_cos": 1.0, "same_folder": 0.5, "backlink": 1.0,
-    "title_overlap": 1.0,
+    "title_overlap": 1.0, "reverse_title": 0.0,
 }
 FIXED_BIAS = -5.0
 
@@ -90,7 +91,8 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
                        exclude: set[int], self_id: int | None, text_len: int, top_k: int = 50,
                        n_neighbours: int = 10, passage_cos: Mapping[int, float] | None = None,
                        page_weights: Mapping[int, float] | None = None,
-                       holdout: Holdout | None = None, page_path: str = "") -> Candidates:
+                       holdout: Holdout | None = None, page_path: str = "",
+                       page_title_cols: np.ndarray | None = None) -> Candidates:
     """Features of the candidate targets (see :func:`select_candidates`)."""
     n = len(index)
     cand = select_candidates(index, sims, mentions, exclude=exclude, self_id=self_id, top_k=top_k)
@@ -111,6 +113,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
                 cocite[int(t)] = cocite.get(int(t), 0.0) + float(wj) / total
     page_cols = np.fromiter(sorted((page_weights or {}).keys()), dtype=np.int64)
     overlaps = title_overlaps(index, cand, page_cols)
+    reverse = reverse_title_overlaps(index, cand, page_title_cols)
     feats = np.zeros((len(cand), len(FEATURES)))
     for r, t in enumerate(cand):
         feats[r] = pair_features(
@@ -119,14 +122,14 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             passage=(passage_cos or {}).get(t, 0.0), text_len=text_len, page_weights=page_weights or {},
             holdout=holdout, same_folder=folder_overlap(page_path, index.records[t].path),
             backlink=self_id is not None and self_id in index.out_links[t],
-            title_overlap=float(overlaps[r]))
+            title_overlap=float(overlaps[r]), reverse_title=float(reverse[r]))
     return Candidates(np.asarray(cand, dtype=np.int64), feats)
 
 
 def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: float, cocite: float,
                   inbound: int, passage: float, text_len: int, page_weights: Mapping[int, float],
                   holdout: Holdout | None = None, same_folder: float = 0.0, backlink: bool = False,
-                  title_overlap: float = 0.0) -> np.ndarray:
+                  title_overlap: float = 0.0, reverse_title: float = 0.0) -> np.ndarray:
     """The feature vector (:data:`FEATURES`) of one (page, target) pair from its evidence.
 
     ``ms`` are the target's mentions in the page, ``cos`` the page/target cosine, ``rank`` the
@@ -166,7 +169,17 @@ def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: 
         same_folder,
         float(backlink),
         title_overlap,
+        reverse_title,
     ))
+
+
+def reverse_title_overlaps(index: LinkIndex, targets: Sequence[int], title_cols: np.ndarray | None) -> np.ndarray:
+    """IDF-weighted share of the page title's (stemmed) words that each target page uses."""
+    if title_cols is None or not len(title_cols):
+        return np.zeros(len(targets))
+    idf = index.transformer.idf_[title_cols]
+    used = (index.matrix[list(targets)][:, title_cols] > 0).astype(np.float64)
+    return np.asarray(used @ idf).ravel() / float(idf.sum())
 
 
 def title_overlaps(index: LinkIndex, targets: Sequence[int], page_cols: np.ndarray) -> np.ndarray:
