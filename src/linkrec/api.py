@@ -216,8 +216,7 @@ class Recommender:
              progress: Progress | None = None, warn: Warn | None = None) -> Recommender:
         """Load (refreshing or building as needed) the model of ``corpus`` kept in ``model``.
 
-        ``model`` defaults to ``models/`` beside the corpus folder's parent working directory,
-        i.e. the relative folder ``models``.
+        ``model`` defaults to the folder ``models`` of the current directory.
         """
         settings = settings or Settings()
         corpus = Path(corpus)
