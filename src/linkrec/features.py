@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import analysis, rank
 from . import anchors as anchors_mod
@@ -88,18 +89,21 @@ def passage_similarities(index: LinkIndex, text: str, mentions: Mapping[int, Seq
     for t, ms in mentions.items():
         if ms:
             by_window.setdefault(min(m.start for m in ms) // PASSAGE_STEP, []).append(t)
-    out: dict[int, float] = {}
-    for w, targets in by_window.items():
-        window = passage(text, w * PASSAGE_STEP)
-        cols, vals = index.weights(dict(Counter(analysis.terms(window))))
-        if not len(cols):
-            continue
-        dense = np.zeros(index.n_terms)
-        dense[cols] = vals
-        rows = index.matrix[targets]
-        for t, v in zip(targets, np.asarray(rows @ dense).ravel()):
-            out[t] = float(v)
-    return out
+    if not by_window:
+        return {}
+    indptr, cols, vals = [0], [], []
+    owners: list[int] = []
+    targets: list[int] = []
+    for w, ts in by_window.items():
+        c, v = index.weights(dict(Counter(analysis.terms(passage(text, w * PASSAGE_STEP)))))
+        cols.append(c)
+        vals.append(v)
+        indptr.append(indptr[-1] + len(c))
+        owners.extend([len(indptr) - 2] * len(ts))
+        targets.extend(ts)
+    windows = sp.csr_matrix((np.concatenate(vals), np.concatenate(cols), indptr), shape=(len(by_window), index.n_terms))
+    dots = np.asarray(index.matrix[targets].multiply(windows[owners]).sum(axis=1)).ravel()
+    return {t: float(d) for t, d in zip(targets, dots)}
 
 
 def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings) -> rank.Candidates:
