@@ -147,3 +147,19 @@ def test_config_file_and_cli_precedence(garden: Path, tmp_path: Path) -> None:
 def test_version_and_module_entry_point() -> None:
     code, out, _ = run("--version")
     assert code == 0 and "linkrec" in out
+
+
+def test_pyproject_table_and_environment(garden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "site"\n\n[tool.linkrec]\ncorpus = "garden"\nlimit = 2\n')
+    sub = tmp_path / "deeper" / "folder"
+    sub.mkdir(parents=True)
+    monkeypatch.chdir(sub)  # found from the current folder upwards
+    code, out, err = run("suggest", str(garden / "watering.md"), "--model", str(tmp_path / "m"), "--format", "json")
+    assert code == 0, err
+    assert len(json.loads(out)[0]["links"]) == 2
+    monkeypatch.setenv("LINKREC_CORPUS", str(tmp_path / "nowhere"))  # the environment wins over the file
+    code, _, err = run("suggest", str(garden / "watering.md"), "--model", str(tmp_path / "m"))
+    assert code == 1 and "nowhere" in err
+    code, _, err = run("suggest", str(garden / "watering.md"), "--model", str(tmp_path / "m"), "--corpus",
+                       str(garden))  # and the option wins over the environment
+    assert code == 0, err
