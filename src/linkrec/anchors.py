@@ -19,6 +19,9 @@ from .documents import Document, Mention
 from .evidence import AnchorStats, Holdout, stats_of
 from .index import MAX_PHRASE_WORDS, LinkIndex
 
+_CLAUSE_BREAK_RE = re.compile(r"[.!?;:()\[\]]")
+"""Punctuation that ends a clause: no anchor phrase spans it."""
+
 PRIORITY = {"title": 0, "alias": 1, "keyword": 2, "partial": 3, "anchor": 4, "term": 5}
 """Preferred kinds of anchor phrase, best first."""
 
@@ -75,13 +78,14 @@ def code_runs(doc: Document) -> list[tuple[int, int, list[Word]]]:
 def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Iterable[int] = (),
                   holdout: Holdout | None = None, *,
                   table: Mapping[tuple[str, ...], Sequence[tuple[int, str]]] | None = None,
-                  code: Sequence[tuple[int, int, list[Word]]] = ()) -> dict[int, list[Mention]]:
+                  code: Sequence[tuple[int, int, list[Word]]] = (), text: str = "") -> dict[int, list[Mention]]:
     """Every occurrence in linkable text of a corpus page's title, alias or keyword, and of the
     anchor phrases other pages use to link to it (without ``holdout``'s own links); also every
     whole inline code span (``code``, see :func:`code_runs`) that names a page, as a mention
     wrapping the whole span.
 
     With ``table`` (phrase key -> ``(target, source)`` pairs), look for those phrases instead.
+    With the page ``text``, a phrase never spans clause punctuation ("open. Data").
     """
     skip = set(exclude)
     stats = stats_of(index) if table is None else AnchorStats({}, {}, {})
@@ -98,6 +102,8 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
                 if not hits and not learned:
                     continue
                 if not any(analysis.is_content_word(w.lower) for w in ws[i:i + n]):
+                    continue
+                if n > 1 and text and _CLAUSE_BREAK_RE.search(text, ws[i].end, ws[i + n - 1].start):
                     continue
                 if n > 1 and (ws[i].lower in analysis.STOP_WORDS or ws[i + n - 1].lower in analysis.STOP_WORDS):
                     if not hits:  # a learned anchor must start and end on a content word
@@ -133,8 +139,9 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
     return out
 
 
-def term_positions(runs: Sequence[Sequence[Word]]) -> dict[tuple[str, ...], list[tuple[int, int]]]:
-    """Where each stemmed content word and word pair of the page's linkable text occurs."""
+def term_positions(runs: Sequence[Sequence[Word]], text: str) -> dict[tuple[str, ...], list[tuple[int, int]]]:
+    """Where each stemmed content word, and each pair of adjacent ones within a clause, occurs
+    in the page's linkable text."""
     out: dict[tuple[str, ...], list[tuple[int, int]]] = {}
     for ws in runs:
         content = [analysis.is_content_word(w.lower) for w in ws]
@@ -142,7 +149,7 @@ def term_positions(runs: Sequence[Sequence[Word]]) -> dict[tuple[str, ...], list
             if not content[i]:
                 continue
             out.setdefault((w.stem,), []).append((w.start, w.end))
-            if i + 1 < len(ws) and content[i + 1]:
+            if i + 1 < len(ws) and content[i + 1] and not _CLAUSE_BREAK_RE.search(text, w.end, ws[i + 1].start):
                 out.setdefault((w.stem, ws[i + 1].stem), []).append((w.start, ws[i + 1].end))
     return out
 
@@ -160,24 +167,30 @@ def title_weights(index: LinkIndex, target: int) -> dict[str, float]:
 
 
 def partial_title_mentions(runs: Sequence[Sequence[Word]], target: int, weights: Mapping[str, float],
-                           min_cover: float = 0.5) -> list[Mention]:
-    """Phrases of up to 6 words that start and end on a word of the target's title and hold at
-    least ``min_cover`` of its IDF weight (e.g. "template for planning book dashes" for the title
-    "Issue Template for Planning Book Dashes")."""
+                           text: str, min_cover: float = 0.5) -> list[Mention]:
+    """Phrases of up to 6 words that start and end on a word of the target's title, keep the
+    title's word order, stay within one clause, and hold at least ``min_cover`` of its IDF weight
+    (e.g. "template for planning book dashes" for the title "Issue Template for Planning Book
+    Dashes"). ``weights`` lists the title's stems in title order."""
     total = sum(weights.values())
     if len(weights) < 2 or not total:
         return []
+    order = {stem: k for k, stem in enumerate(weights)}
     out: list[Mention] = []
     for ws in runs:
         hits = [i for i, w in enumerate(ws) if w.stem in weights]
         for a, i in enumerate(hits):
             seen = {ws[i].stem}
+            last = order[ws[i].stem]
             for j in hits[a + 1:]:
-                if j - i + 1 > MAX_PHRASE_WORDS:
-                    break
+                if j - i + 1 > MAX_PHRASE_WORDS or order[ws[j].stem] <= last:
+                    break  # too long, or out of the title's order
+                if _CLAUSE_BREAK_RE.search(text, ws[i].end, ws[j].start):
+                    break  # crosses a sentence or clause boundary
+                last = order[ws[j].stem]
                 seen.add(ws[j].stem)
                 cover = sum(weights[x] for x in seen) / total
-                if cover >= min_cover and len(seen) >= 2:
+                if cover >= min_cover:
                     out.append(Mention(target, ws[i].start, ws[j].end, tuple(w.key for w in ws[i:j + 1]),
                                        "partial", cover))
     return out

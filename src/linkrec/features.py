@@ -69,8 +69,8 @@ def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display
     sims = index.similarities(q)
     runs = anchors_mod.linkable_words(doc)
     mentions = anchors_mod.find_mentions(index, runs, exclude=exclude, holdout=holdout,
-                                         code=anchors_mod.code_runs(doc))
-    return PageAnalysis(doc, terms, q, sims, runs, anchors_mod.term_positions(runs), mentions, exclude, self_id,
+                                         code=anchors_mod.code_runs(doc), text=doc.text)
+    return PageAnalysis(doc, terms, q, sims, runs, anchors_mod.term_positions(runs, doc.text), mentions, exclude, self_id,
                         holdout)
 
 
@@ -140,5 +140,6 @@ def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int) -> tupl
     target share (and those shared terms)."""
     shared = shared_terms(index, page.q, target)
     ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3]),
-          *anchors_mod.partial_title_mentions(page.runs, target, anchors_mod.title_weights(index, target))]
+          *anchors_mod.partial_title_mentions(page.runs, target, anchors_mod.title_weights(index, target),
+                                              page.doc.text)]
     return ms, shared

@@ -168,7 +168,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
             continue
         holdout = own_links(index, s)
         stats = stats_of(index)
-        found = [m for m in anchors_mod.find_mentions(index, src.runs, table=names, code=src.code).get(tid, [])
+        found = [m for m in anchors_mod.find_mentions(index, src.runs, table=names, code=src.code, text=src.doc.text).get(tid, [])
                  if m.source != "anchor" or target in stats.targets(m.key, holdout)]
         s_row = index.matrix[s]
         s_sims = index.similarities(s_row)
@@ -204,7 +204,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         meta.append((s, None, src, shared))
         allowed = [m for m in found if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]
         if not allowed:
-            allowed = [m for m in anchors_mod.term_mentions(index, anchors_mod.term_positions(src.runs), tid, shared[:3])
+            allowed = [m for m in anchors_mod.term_mentions(index, anchors_mod.term_positions(src.runs, src.doc.text), tid, shared[:3])
                        if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]
         best = sorted(allowed, key=anchors_mod.preference)[0] if allowed else None
         meta[-1] = (s, best, src, shared)
