@@ -132,7 +132,7 @@ def test_unreadable_page(garden: Path, tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_config_file_and_cli_precedence(garden: Path, tmp_path: Path) -> None:
-    (tmp_path / "linkrec.toml").write_text(f'corpus = "garden"\nmodel = "mm"\nlimit = 1\n')
+    (tmp_path / "linkrec.toml").write_text('corpus = "garden"\nmodel = "mm"\nlimit = 1\n')
     code, out, err = run("suggest", str(garden / "watering.md"), "--format", "json")
     assert code == 0, err
     assert len(json.loads(out)[0]["links"]) == 1
@@ -145,8 +145,13 @@ def test_config_file_and_cli_precedence(garden: Path, tmp_path: Path) -> None:
 
 
 def test_version_and_module_entry_point() -> None:
+    import subprocess
+    import sys
+
     code, out, _ = run("--version")
-    assert code == 0 and "linkrec" in out
+    assert code == 0 and out.startswith("linkrec, version ")
+    done = subprocess.run([sys.executable, "-m", "linkrec", "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout == out
 
 
 def test_pyproject_table_and_environment(garden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

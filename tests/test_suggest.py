@@ -82,11 +82,13 @@ def test_anchors_are_exact_and_do_not_overlap(rec: Recommender) -> None:
 
 
 def test_target_without_phrase_gets_null_anchor(garden: Path, tmp_path: Path) -> None:
+    """The page is about sourdough, but every word naming it sits in a heading or inside a longer
+    code span: the target is suggested, with no anchor."""
     rec = Recommender.open(garden, tmp_path / "m")
-    text = "Bake it in a hot oven after the long cold rise; flour, water and a wild yeast culture."
+    text = "# Sourdough starter, flour and oven\n\nSee `sourdough starter flour oven loaf crumb` below.\n"
     report = rec.suggest(text, limit=3)
     bread = next(s for s in report.links if s.target == "bread.md")
-    assert bread.anchor is None or bread.anchor.text.lower() in text.lower()
+    assert bread.anchor is None
 
 
 def test_min_score_and_limit(rec: Recommender) -> None:

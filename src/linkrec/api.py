@@ -34,7 +34,7 @@ from .store import read_manifest, load_index, save_index
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
+Progress = corpus_mod.Progress
 Warn = Callable[[str], None]
 
 REBUILD_SHARE = 0.25
@@ -279,12 +279,6 @@ class Recommender:
         return self.inbound(text, path=path, limit=limit, min_score=min_score)
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of ``offset``."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
-
-
 def score_candidates(index: LinkIndex, page: PageAnalysis,
                      settings: Settings) -> tuple[rank.Candidates, np.ndarray, np.ndarray]:
     """Candidate targets of a page, their scores in [0, 1] and each feature's contribution."""
@@ -397,10 +391,7 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
     out: list[LinkSuggestion] = []
     for r, t in zip(order, targets):
         m = chosen.get(t)
-        anchor = None
-        if m is not None:
-            line, col = _line_col(text, m.start)
-            anchor = Anchor(text[m.start:m.end], line, col, m.start, m.end)
+        anchor = Anchor.at(text, m.start, m.end) if m is not None else None
         reason = _reason(index, t, text, cands.features[r], contrib[r], shared[t], page.mentions.get(t, []))
         rec = index.records[t]
         out.append(LinkSuggestion(rec.path, rec.title, round(float(scores[r]), 4), reason, anchor))

@@ -514,7 +514,7 @@ def plan_edits(text: str, report: PageReport, *, page_rel: str, index: LinkIndex
             if where is None:
                 skip("its anchor is inside an existing link")
                 continue
-            a = _anchor_at(text, *where)
+            a = Anchor.at(text, *where)
             s = replace(s, anchor=a)
         if rules is not None and rules.blocks_anchor(page_rel, a.text):
             skip("anchor ignored by .linkrec-ignore")
@@ -569,12 +569,6 @@ def plan_edits(text: str, report: PageReport, *, page_rel: str, index: LinkIndex
                                    corpus_root=corpus_root)
         skipped.extend(bad)
     return Plan(tuple(chosen), tuple(skipped), style, tuple(linked))
-
-
-def _anchor_at(text: str, start: int, end: int) -> Anchor:
-    """The anchor ``text[start:end]`` with its 1-based line and column."""
-    line_start = text.rfind("\n", 0, start) + 1
-    return Anchor(text[start:end], text.count("\n", 0, start) + 1, start - line_start + 1, start, end)
 
 
 def _splice(text: str, edits: Sequence[LinkEdit]) -> tuple[str, list[tuple[LinkEdit, int]]]:

@@ -11,13 +11,12 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from . import api, render
 from .errors import LinkrecError
-from .results import PageReport
 from .settings import Config, Settings, default_corpus_path, default_index_path, load_config, settings_from_mapping
 from .store import LINKREC_VERSION
 
@@ -80,6 +79,22 @@ def _open(obj: _Ctx, corpus: Path | None, model: Path | None) -> api.Recommender
             return api.Recommender.open(corpus, model, settings=settings, progress=progress, warn=_warner(obj))
     except LinkrecError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+T = TypeVar("T")
+
+
+def _each(pages: tuple[Path, ...], run: Callable[[Path], T]) -> tuple[list[T], int]:
+    """Run ``run`` on every page; a page that fails gets a one-line error and the others go on."""
+    results: list[T] = []
+    failed = 0
+    for page in pages:
+        try:
+            results.append(run(page))
+        except LinkrecError as exc:
+            failed += 1
+            click.echo(f"linkrec: error: {exc}", err=True)
+    return results, failed
 
 
 corpus_option = click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), envvar="LINKREC_CORPUS",
@@ -153,22 +168,13 @@ def suggest(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path
         linkrec suggest corpus/muscle-spasms.md --limit 8 --format json
     """
     rec = _open(obj, corpus, model)
-    reports: list[PageReport] = []
-    failed = 0
-    for page in pages:
-        try:
-            reports.append(rec.suggest_file(page, limit=limit, keywords=keywords, min_score=min_score,
-                                            explain=explain))
-        except LinkrecError as exc:
-            failed += 1
-            click.echo(f"linkrec: error: {exc}", err=True)
-    if fmt == "json":
-        click.echo(render.render_json(reports), nl=False)
-    elif fmt == "jsonl":
-        click.echo(render.render_jsonl(reports), nl=False)
-    else:
+    reports, failed = _each(pages, lambda page: rec.suggest_file(
+        page, limit=limit, keywords=keywords, min_score=min_score, explain=explain))
+    if fmt == "text":
         color = sys.stdout.isatty()
         click.echo(render.render_text(reports, color=color), nl=False, color=color)
+    else:
+        click.echo(render.render_json(reports, lines=fmt == "jsonl"), nl=False)
     if failed:
         sys.exit(1)
 
@@ -193,19 +199,12 @@ def inbound(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path
         linkrec inbound drafts/new-guide.md --format json
     """
     rec = _open(obj, corpus, model)
-    reports = []
-    failed = 0
-    for page in pages:
-        try:
-            reports.append(rec.inbound_file(page, limit=limit, min_score=min_score))
-        except LinkrecError as exc:
-            failed += 1
-            click.echo(f"linkrec: error: {exc}", err=True)
+    reports, failed = _each(pages, lambda page: rec.inbound_file(page, limit=limit, min_score=min_score))
     if fmt == "text":
         color = sys.stdout.isatty()
         click.echo(render.render_inbound_text(reports, color=color), nl=False, color=color)
     else:
-        click.echo(render.render_reports_json(reports, lines=fmt == "jsonl"), nl=False)
+        click.echo(render.render_json(reports, lines=fmt == "jsonl"), nl=False)
     if failed:
         sys.exit(1)
 

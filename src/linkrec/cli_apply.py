@@ -21,6 +21,7 @@ from . import ignore as ignore_mod
 from .cli import _Ctx, _open, _warner, cli, corpus_option, model_option
 from .errors import LinkrecError, ParseError
 from .markdown import decode_page
+from .results import Anchor
 from .settings import Settings, default_corpus_path
 
 
@@ -98,8 +99,8 @@ def _review(edits: Sequence[apply_mod.LinkEdit], text: str, display: str, page_r
     accepted: list[apply_mod.LinkEdit] = []
     for e in edits:
         s = e.suggestion
-        line = text.count("\n", 0, e.start) + 1
-        col = e.start - (text.rfind("\n", 0, e.start) + 1) + 1
+        where = Anchor.at(text, e.start, e.end)
+        line, col = where.line, where.column
         click.echo("")
         click.echo(f"{display}:{line}:{col}  “{e.text}” → {click.style(e.target, fg='green')}"
                    + (f"  {s.title}  {s.score:.2f}" if s is not None else ""))

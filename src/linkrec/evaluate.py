@@ -15,7 +15,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,12 +25,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import analysis, api, features, keywords as keywords_mod, rank
 from . import corpus as corpus_mod
+from .corpus import Progress
 from .edit import StrippedLink, strip_links
 from .errors import CorpusError
 from .resolve import PageKey, Resolver
 from .settings import Settings
 
-Progress = Callable[[int, int], None]
 MIN_TARGETS = 3
 K_RANK = 10
 

@@ -10,13 +10,11 @@ for a page equals that page's score in the source's own suggestions.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import analysis, features, learn, rank
 from . import anchors as anchors_mod
@@ -76,27 +74,6 @@ class SourceCache:
         return src
 
 
-def _csc(index: LinkIndex) -> sp.csc_matrix:
-    """Column-major counts (postings), built once per index."""
-    cached = index.__dict__.get("_postings")
-    if cached is None:
-        cached = index.counts.tocsc()
-        index.__dict__["_postings"] = cached
-    return cached
-
-
-def _inlinks(index: LinkIndex) -> list[set[int]]:
-    """For every page, the pages linking to it (built once per index)."""
-    cached = index.__dict__.get("_inlinks")
-    if cached is None:
-        cached = [set() for _ in range(len(index))]
-        for s, targets in enumerate(index.out_links):
-            for t in targets:
-                cached[int(t)].add(s)
-        index.__dict__["_inlinks"] = cached
-    return cached
-
-
 def _learned_keys(index: LinkIndex, target: int) -> list[tuple[str, ...]]:
     """Phrases other pages use to link to ``target``."""
     cached: dict[int, list[tuple[str, ...]]] | None = index.__dict__.get("_anchor_keys")
@@ -132,9 +109,9 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
     sims = page.sims
     blocked = {target} if target is not None else set()
     if target is not None:
-        blocked |= _inlinks(index)[target]
+        blocked |= index.inlinks()[target]
     pre: dict[int, float] = {}
-    postings = _csc(index)
+    postings = index.postings()
     for key in names:
         cols = [index.vocab.get(t) for t in analysis.vocab_terms(key)]
         cols = [c for c in cols if c is not None]
@@ -215,12 +192,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         if score < min_score:
             continue
         rec = index.records[s]
-        anchor = None
-        if m is not None:
-            t = src.doc.text
-            line = t.count("\n", 0, m.start) + 1
-            col = m.start - (t.rfind("\n", 0, m.start) + 1) + 1
-            anchor = Anchor(t[m.start:m.end], line, col, m.start, m.end)
+        anchor = Anchor.at(src.doc.text, m.start, m.end) if m is not None else None
         why = (f"mentions “{anchor.text}”" if anchor is not None and m is not None and m.source != "term"
                else "similar content") + (f" (shares {', '.join(index.surface(x) for x in shared[:3])})" if shared else "")
         rows_out.append((-float(score), rec.path, InboundSuggestion(rec.path, rec.title, round(float(score), 4), why,
@@ -245,5 +217,3 @@ def _shared(index: LinkIndex, a: Any, b: Any, k: int = 5) -> list[str]:
     order = np.lexsort((prod.indices, -prod.data))[:k]
     return [index.term(int(prod.indices[i])) for i in order]
 
-
-Progress = Callable[[int, int], None]

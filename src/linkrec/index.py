@@ -99,6 +99,7 @@ class LinkIndex:
         """Mean TF-IDF weight of every term over the corpus."""
         self._surface: dict[str, str] | None = None
         self._by_term: sp.csc_matrix | None = None
+        self._inlinks: list[frozenset[int]] | None = None
         self._titles: sp.csr_matrix | None = None
         self._terms: list[str] | None = None
 
@@ -302,25 +303,32 @@ class LinkIndex:
         norm = float(np.sqrt(vals @ vals))
         return cols, vals / norm if norm else vals
 
-    def dot_row(self, i: int, cols: np.ndarray, vals: np.ndarray) -> float:
-        """Dot product of page ``i``'s TF-IDF row with a sparse vector given by sorted ``cols``/``vals``."""
-        m = self.matrix
-        a, b = m.indptr[i], m.indptr[i + 1]
-        _, ia, ib = np.intersect1d(m.indices[a:b], cols, assume_unique=True, return_indices=True)
-        return float(m.data[a:b][ia] @ vals[ib]) if len(ia) else 0.0
-
     def similarities(self, row: sp.csr_matrix) -> np.ndarray:
         """Cosine similarity of ``row`` to every page (a dense vector of length ``len(self)``).
 
         Reads only the columns (postings) of the row's terms.
         """
-        if self._by_term is None:
-            self._by_term = sp.csc_matrix(self.matrix)
         r = sp.csr_matrix(row)
         if r.nnz == 0:
             return np.zeros(len(self.records))
-        sub = self._by_term[:, r.indices]
+        sub = self.postings()[:, r.indices]
         return np.asarray(sub @ r.data.astype(np.float64)).ravel()
+
+    def postings(self) -> sp.csc_matrix:
+        """The TF-IDF matrix by term: column ``j`` lists the pages using term ``j`` (built once)."""
+        if self._by_term is None:
+            self._by_term = sp.csc_matrix(self.matrix)
+        return self._by_term
+
+    def inlinks(self) -> list[frozenset[int]]:
+        """For every page, the pages linking to it (built once)."""
+        if self._inlinks is None:
+            back: list[set[int]] = [set() for _ in self.records]
+            for s, targets in enumerate(self.out_links):
+                for t in targets.tolist():
+                    back[t].add(s)
+            self._inlinks = [frozenset(b) for b in back]
+        return self._inlinks
 
     def row(self, i: int) -> sp.csr_matrix:
         """The TF-IDF row of page ``i``."""

@@ -150,10 +150,6 @@ class _Lines:
         """Return the number of lines."""
         return len(self.starts)
 
-    def line_of(self, offset: int) -> int:
-        """Return the 0-based line holding ``offset``."""
-        return bisect.bisect_right(self.starts, offset) - 1
-
 
 class _HtmlState:
     """Raw HTML elements left open by HTML blocks and inline HTML, across the whole page."""

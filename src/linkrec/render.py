@@ -45,16 +45,6 @@ def render_text(reports: Sequence[PageReport], *, color: bool = False) -> str:
     return "\n".join(out)
 
 
-def render_json(reports: Sequence[PageReport]) -> str:
-    """One JSON array with one object per page (the JSON contract)."""
-    return json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2) + "\n"
-
-
-def render_jsonl(reports: Sequence[PageReport]) -> str:
-    """One JSON object per line, one line per page."""
-    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
-
-
 def render_inbound_text(reports: Sequence[InboundReport], *, color: bool = False) -> str:
     """One line per source page: ``SOURCE:LINE:COL  “anchor” → PAGE  score``."""
     out: list[str] = []
@@ -73,8 +63,8 @@ def render_inbound_text(reports: Sequence[InboundReport], *, color: bool = False
     return "\n".join(out)
 
 
-def render_reports_json(reports: Sequence[InboundReport] | Sequence[PageReport], *, lines: bool = False) -> str:
-    """JSON array (or JSON lines) of any reports with ``to_dict``."""
+def render_json(reports: Sequence[InboundReport] | Sequence[PageReport], *, lines: bool = False) -> str:
+    """One JSON array with one object per page (the JSON contract), or one object per line."""
     if lines:
         return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
     return json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2) + "\n"

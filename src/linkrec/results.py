@@ -26,6 +26,18 @@ class Anchor:
     end: int
     """0-based character offset just past the phrase (exclusive)."""
 
+    @classmethod
+    def at(cls, text: str, start: int, end: int) -> Anchor:
+        r"""The anchor ``text[start:end]``, with its 1-based line and column.
+
+        Examples
+        --------
+        >>> Anchor.at("one\ntwo three", 8, 13)
+        Anchor(text='three', line=2, column=5, start=8, end=13)
+        """
+        line_start = text.rfind("\n", 0, start) + 1
+        return cls(text[start:end], text.count("\n", 0, start) + 1, start - line_start + 1, start, end)
+
 
 @dataclass(frozen=True, slots=True)
 class LinkSuggestion:

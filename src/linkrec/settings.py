@@ -125,10 +125,6 @@ class Settings:
         blob = json.dumps(self.index_dict(), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
-    def replace(self, **changes: Any) -> Settings:
-        """A copy with some fields changed (validated again)."""
-        return dataclasses.replace(self, **changes)
-
 
 def _check_int(s: Settings, name: str, lo: int, hi: int) -> None:
     """Raise ConfigError unless field ``name`` is an int in [lo, hi]."""

@@ -47,6 +47,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 
 from . import corpus as corpus_mod
+from .corpus import Progress
 from .api import Recommender
 from .errors import LinkrecError
 
@@ -55,7 +56,6 @@ logger = logging.getLogger(__name__)
 __all__ = ["BrokenLink", "PageStats", "SiteTotals", "SiteReport", "build_report",
            "render_text", "render_json", "render_csv", "render_html"]
 
-Progress = Callable[[int, int], None]
 Warn = Callable[[str], None]
 
 MAX_GRAPH_NODES = 2000
