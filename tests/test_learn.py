@@ -133,3 +133,57 @@ def test_refresh_updates_the_anchor_dictionary_like_a_full_count(tmp_path: Path)
     assert dict(incremental.linking) == dict(full.linking)
     assert dict(incremental.occurring) == dict(full.occurring)
     assert incremental.table[("fluid", "balance")][report.index.path_ids["hydration.md"]] >= 1
+
+
+def test_pairwise_ranker_learns_which_option_was_chosen() -> None:
+    # In every group the chosen option has the larger first feature; the second is noise.
+    rng = np.random.default_rng(0)
+    groups = []
+    for _ in range(40):
+        x = rng.random((5, 2))
+        y = np.zeros(5, dtype=np.int8)
+        y[int(np.argmax(x[:, 0]))] = 1
+        groups.append((x, y))
+    ranker = learn.fit_pairwise(groups)
+    assert ranker.weights[0] > 0 and abs(ranker.weights[1]) < ranker.weights[0] / 3
+    x = np.array([[0.9, 0.0], [0.1, 1.0]])
+    assert np.argmax(ranker.utility(x)) == 0
+
+
+def test_held_out_cues_leave_each_place_own_label_out() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    text = "see Alpha here. see Beta here. see Gamma here. see Delta here."
+    occs = [anchors_mod.Occurrence(Mention(0, text.index(w), text.index(w) + len(w), (w.lower(),), "title", 1.0),
+                                   frozenset({"title"})) for w in ("Alpha", "Beta", "Gamma", "Delta")]
+    labels = np.array([1, 1, 1, 0], dtype=np.int8)
+    cases = [(occs, labels, text, None)]
+    counts = learn.cue_counts(cases)
+    assert counts["see"] == [3, 4] and counts[">here"] == [3, 4]
+    prior = 0.5
+    cues = learn.held_out_cues(occs, labels, text, counts, prior)
+    s = learn.CUE_SMOOTHING
+    # A linked place sees 2 of the 3 other places linked; the unlinked one sees 3 of 3.
+    assert cues[0, 0] == pytest.approx((2 + s * prior) / (3 + s))
+    assert cues[3, 0] == pytest.approx((3 + s * prior) / (3 + s))
+    assert cues[0, 1] == cues[0, 0] and cues[3, 1] == cues[3, 0]  # same counts for the next word
+
+
+def test_contested_place_goes_to_the_surer_target() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    # Target 1 (ranked first) could use "control" inside "version control" or "chapter";
+    # target 2's only place is "version control", which is what its page is named.
+    ms = {1: [Mention(1, 8, 15, ("control",), "term", 0.5), Mention(1, 20, 27, ("chapter",), "term", 0.5)],
+          2: [Mention(2, 0, 15, ("version", "control"), "title", 0.9)]}
+
+    def scorer(occs):  # noqa: ANN001, ANN202 - a stand-in for the learned utility
+        return np.array([{"title": 3.0}.get(o.mention.source, 1.0) for o in occs])
+
+    chosen = anchors_mod.choose_anchors([1, 2], ms, scorer)
+    assert (chosen[2].start, chosen[2].end) == (0, 15)
+    assert (chosen[1].start, chosen[1].end) == (20, 27)
+    fixed = anchors_mod.choose_anchors([1, 2], ms)  # fixed rules: the better-ranked target first
+    assert (fixed[1].start, fixed[1].end) == (8, 15) and 2 not in fixed

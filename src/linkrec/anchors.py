@@ -225,13 +225,16 @@ ANCHOR_FEATURES: tuple[str, ...] = (
     "target_share",      # share of the phrase's links that go to this target
     "specificity",       # the phrase's specificity
     "cue",               # how often the word before this place precedes a link on this site
+    "next_cue",          # how often the word after this place follows a link on this site
+    "context_cue",       # mean link rate, on this site, of places near each word around this place
     "list_item",         # the place is on a list-item line
     "partial",           # a partial match of the target's title matches here
     "title_cover",       # IDF share of the target title's words that the phrase holds
 )
 
 _PREV_WORD_RE = re.compile(r"([^\W_]+)[^\w\n]*$")
-_LIST_LINE_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_NEXT_WORD_RE = re.compile(r"[^\w\n]*([^\W_]+)")
+_LIST_LINE_RE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 
 
 def previous_word(text: str, start: int) -> str:
@@ -240,8 +243,52 @@ def previous_word(text: str, start: int) -> str:
     return m.group(1).lower() if m else "^"
 
 
+def next_word(text: str, end: int) -> str:
+    """The lower-case word just after ``end`` on the same line, prefixed with ``>`` (``>$`` at a
+    line end): the key of its cue.
+
+    >>> next_word("see the Style Guide chapter", 19), next_word("a Guide.\\nNext", 7)
+    ('>chapter', '>$')
+    """
+    m = _NEXT_WORD_RE.match(text, end, min(len(text), end + 40))
+    return ">" + m.group(1).lower() if m else ">$"
+
+
+def cue_words(text: str, m: Mention) -> tuple[str, str]:
+    """The cue keys of a place: the word before it and (prefixed ``>``) the word after it."""
+    return previous_word(text, m.start), next_word(text, m.end)
+
+
+CONTEXT_CHARS = 60
+"""Characters on each side of a place whose words are its context."""
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+
+
+def context_words(text: str, m: Mention) -> set[str]:
+    """The cue keys (``~word``) of the distinct words near a place, on its line.
+
+    >>> sorted(context_words("see the Guide for more", Mention(0, 8, 13, ("guide",), "title", 1.0)))
+    ['~for', '~more', '~see', '~the']
+    """
+    a = text.rfind("\n", max(0, m.start - CONTEXT_CHARS), m.start) + 1
+    b = text.find("\n", m.end, m.end + CONTEXT_CHARS)
+    b = min(len(text), m.end + CONTEXT_CHARS) if b < 0 else b
+    a = max(a, m.start - CONTEXT_CHARS)
+    return {"~" + w.lower() for part in (text[a:m.start], text[m.end:b]) for w in _WORD_RE.findall(part)}
+
+
+def context_cue(cues: Mapping[str, float], words: Iterable[str], default: float) -> float:
+    """Mean learned link rate of the places near each of ``words`` (``default`` for unknown words)."""
+    rates = [cues.get(w, default) for w in words]
+    return sum(rates) / len(rates) if rates else default
+
+
 def is_list_item(text: str, start: int) -> bool:
-    """Whether the line holding ``start`` is a Markdown list item."""
+    """Whether the line holding ``start`` is a Markdown list item.
+
+    >>> is_list_item("intro\\n- a list item", 10), is_list_item("intro\\nplain - text", 10)
+    (True, False)
+    """
     return bool(_LIST_LINE_RE.match(text, text.rfind("\n", 0, start) + 1))
 
 
@@ -271,7 +318,8 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
                         cues: Mapping[str, float] | None = None, holdout: Holdout | None = None) -> np.ndarray:
     """Features (:data:`ANCHOR_FEATURES`) of a target's candidate anchor places in ``text``.
 
-    ``cues`` maps a previous word to its learned link rate (key ``""`` is the default rate).
+    ``cues`` maps a previous word (and, prefixed ``>``, a next word; prefixed ``~``, a word
+    nearby) to its learned link rate (key ``""`` is the default rate).
     """
     cues = cues or {}
     default_cue = cues.get("", 0.0)
@@ -299,6 +347,8 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
             hits.get(m.target, 0) / (sum(hits.values()) or 1),
             m.specificity,
             cues.get(previous_word(text, m.start), default_cue),
+            cues.get(next_word(text, m.end), default_cue),
+            context_cue(cues, context_words(text, m), default_cue),
             is_list_item(text, m.start),
             "partial" in o.sources,
             sum(weights.get(x, 0.0) for x in {analysis.stem(w) for w in analysis.words(text[m.start:m.end])}) / total,
@@ -311,31 +361,40 @@ AnchorScorer = Callable[[Sequence[Occurrence]], np.ndarray]
 
 def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention]],
                    scorer: AnchorScorer | None = None) -> dict[int, Mention]:
-    """One anchor per target, in the order of ``order`` (best target first).
+    """One anchor per target of ``order`` (best target first).
 
-    Each target takes its best place that overlaps no anchor already taken; a phrase already
-    used for one target is not reused for another. Places are ranked by ``scorer`` (learned
-    from the site's own links) when given, else by :func:`preference` (title, alias, keyword,
-    learned anchor, shared term; then the first occurrence).
+    No two anchors overlap, and a phrase used for one target is not reused for another. With a
+    ``scorer`` (learned from the site's own links: the utility of each place), places are
+    assigned surest first over all targets, so a target whose only good place is contested
+    keeps it against a target with other options. Without one, targets choose in ``order``,
+    each its best free place by :func:`preference` (title, alias, keyword, learned anchor,
+    shared term; then the first occurrence).
     """
+    options: list[tuple[float, int, int, Occurrence]] = []  # (utility, target rank, place, occurrence)
+    for rank, target in enumerate(order):
+        occs = occurrences(mentions.get(target, ()))
+        if not occs:
+            continue
+        if scorer is not None:
+            scores = scorer(occs)
+            options.extend((-float(scores[i]), rank, occs[i].mention.start, occs[i]) for i in range(len(occs)))
+        else:
+            ranked = sorted(occs, key=lambda o: preference(o.mention))
+            options.extend((float(k), rank, o.mention.start, o) for k, o in enumerate(ranked))
+    if scorer is None:
+        options.sort(key=lambda x: (x[1], x[0]))  # fixed rules: the best target first
+    else:
+        options.sort(key=lambda x: (x[0], x[1], x[2]))  # learned: the surest place first
     taken: list[tuple[int, int]] = []
     used_keys: set[tuple[str, ...]] = set()
     chosen: dict[int, Mention] = {}
-    for target in order:
-        occs = occurrences(mentions.get(target, ()))
-        if scorer is not None and occs:
-            scores = scorer(occs)
-            ranked = [occs[i] for i in sorted(range(len(occs)), key=lambda i: (-scores[i], occs[i].mention.start))]
-        else:
-            ranked = sorted(occs, key=lambda o: preference(o.mention))
-        for o in ranked:
-            m = o.mention
-            if m.key in used_keys:
-                continue
-            if any(m.start < e and s < m.end for s, e in taken):
-                continue
-            chosen[target] = m
-            taken.append((m.start, m.end))
-            used_keys.add(m.key)
-            break
+    for _, _, _, o in options:
+        m = o.mention
+        if m.target in chosen or m.key in used_keys:
+            continue
+        if any(m.start < e and s < m.end for s, e in taken):
+            continue
+        chosen[m.target] = m
+        taken.append((m.start, m.end))
+        used_keys.add(m.key)
     return chosen

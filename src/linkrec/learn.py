@@ -110,19 +110,87 @@ CUE_SMOOTHING = 5.0
 """Pseudo-count pulling a rare previous word's link rate towards the overall rate."""
 
 
-def learn_cues(cases: Sequence[tuple[list[anchors_mod.Occurrence], np.ndarray, str, Any]]) -> dict[str, float]:
-    """Link rate of each word that precedes a candidate anchor place (smoothed); key '' = overall."""
+def cue_counts(cases: Sequence[tuple[list[anchors_mod.Occurrence], np.ndarray, str, Any]]) -> dict[str, list[int]]:
+    """For each word that precedes (and, prefixed ``>``, follows) a candidate anchor place:
+    [places linked, places]."""
     seen: dict[str, list[int]] = {}
     for occs, labels, text, _ in cases:
         for o, y in zip(occs, labels):
-            c = seen.setdefault(anchors_mod.previous_word(text, o.mention.start), [0, 0])
-            c[0] += int(y)
-            c[1] += 1
-    total = sum(c[1] for c in seen.values()) or 1
-    prior = sum(c[0] for c in seen.values()) / total
+            for key in (*anchors_mod.cue_words(text, o.mention), *anchors_mod.context_words(text, o.mention)):
+                c = seen.setdefault(key, [0, 0])
+                c[0] += int(y)
+                c[1] += 1
+    return seen
+
+
+def learn_cues(cases: Sequence[tuple[list[anchors_mod.Occurrence], np.ndarray, str, Any]]) -> dict[str, float]:
+    """Link rate of each word that precedes (or, ``>word``, follows) a candidate anchor place
+    (smoothed); key '' = overall."""
+    seen = cue_counts(cases)
+    before = [c for w, c in seen.items() if w[:1] not in (">", "~")]
+    prior = sum(c[0] for c in before) / (sum(c[1] for c in before) or 1)
     rates = {w: (c[0] + CUE_SMOOTHING * prior) / (c[1] + CUE_SMOOTHING) for w, c in seen.items() if c[1] >= 3}
     rates[""] = prior
     return rates
+
+
+def held_out_cues(occs: Sequence[anchors_mod.Occurrence], labels: np.ndarray, text: str,
+                  counts: dict[str, list[int]], prior: float) -> np.ndarray:
+    """The three cues (previous word, next word, words nearby) of each training place with that
+    place's own label left out of the counts, so the cues' learned weights are not inflated by
+    the labels they predict."""
+
+    def rate(key: str, y: int) -> float:
+        linked, seen = counts[key]
+        linked, seen = linked - y, seen - 1
+        return (linked + CUE_SMOOTHING * prior) / (seen + CUE_SMOOTHING) if seen >= 3 else prior
+
+    out = np.empty((len(occs), 3))
+    for k, (o, y) in enumerate(zip(occs, labels)):
+        before, after = anchors_mod.cue_words(text, o.mention)
+        near = [rate(w, int(y)) for w in anchors_mod.context_words(text, o.mention)]
+        out[k] = (rate(before, int(y)), rate(after, int(y)), sum(near) / len(near) if near else prior)
+    return out
+
+
+@dataclass(frozen=True)
+class PairwiseRanker:
+    """A linear utility learned from pairs (the chosen place minus another place of the same
+    choice): it orders the options of one choice; its values are not probabilities."""
+
+    weights: np.ndarray
+
+    def utility(self, x: np.ndarray) -> np.ndarray:
+        """The utility of each row of ``x`` (higher = preferred)."""
+        return x @ self.weights
+
+
+MAX_PAIRS = 60
+"""Pairs (chosen place, other place) sampled per choice, at most."""
+
+
+def fit_pairwise(groups: Sequence[tuple[np.ndarray, np.ndarray]], seed: int = 0) -> PairwiseRanker:
+    """Learn which option of each group was chosen (``y`` = 1), from feature differences: a
+    logistic regression without intercept on (chosen - other) and (other - chosen)."""
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for x, y in groups:
+        pos, neg = np.flatnonzero(y), np.flatnonzero(y == 0)
+        if not len(pos) or not len(neg):
+            continue
+        p, n = np.meshgrid(pos, neg, indexing="ij")
+        p, n = p.ravel(), n.ravel()
+        if len(p) > MAX_PAIRS:
+            keep = rng.choice(len(p), MAX_PAIRS, replace=False)
+            p, n = p[keep], n[keep]
+        diffs.append(x[p] - x[n])
+    d = np.vstack(diffs)
+    scale = d.std(axis=0)
+    scale[scale == 0] = 1.0
+    d = d / scale
+    lr = LogisticRegression(C=1.0, fit_intercept=False, max_iter=2000)
+    lr.fit(np.vstack([d, -d]), np.r_[np.ones(len(d)), np.zeros(len(d))])
+    return PairwiseRanker(lr.coef_.ravel() / scale)
 
 
 def fit_ranker(x: np.ndarray, y: np.ndarray) -> Pipeline:
@@ -153,9 +221,14 @@ def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = 
                             int(y.sum()))
             if len(data.anchor_cases) >= MIN_ANCHOR_TARGETS:
                 cues = learn_cues(data.anchor_cases)
-                x = np.vstack([anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=h)
-                               for occs, _, text, h in data.anchor_cases])
-                anchor_ranker = (fit_ranker(x, np.concatenate([c[1] for c in data.anchor_cases])), cues)
+                counts = cue_counts(data.anchor_cases)
+                cue_col = anchors_mod.ANCHOR_FEATURES.index("cue")
+                groups = []
+                for occs, labels, text, h in data.anchor_cases:
+                    x = anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=h)
+                    x[:, cue_col:cue_col + 3] = held_out_cues(occs, labels, text, counts, cues[""])
+                    groups.append((x, labels))
+                anchor_ranker = (fit_pairwise(groups), cues)
                 logger.info("anchor ranker learned from %d linked targets", len(data.anchor_cases))
     return index.with_extra(ranker=ranker, anchor_ranker=anchor_ranker, features=list(rank.FEATURES),
                             anchor_features=list(anchors_mod.ANCHOR_FEATURES))
@@ -175,8 +248,7 @@ def anchor_scorer(index: LinkIndex, text: str, holdout: Holdout | None = None) -
     model, cues = learned
 
     def scorer(occs: Sequence[anchors_mod.Occurrence]) -> np.ndarray:
-        x = anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=holdout)
-        return _proba(model, x)[0]
+        return model.utility(anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=holdout))
 
     return scorer
 
