@@ -90,3 +90,14 @@ def test_eval_command_json(tmp_path: Path) -> None:
             assert 0.0 <= s[key] <= 1.0
     assert [k["system"] for k in data["keywords"]] == ["linkrec", "baseline"]
     assert {p: p.read_bytes() for p in (tmp_path / "c").rglob("*.md")} == before  # corpus untouched
+
+
+def test_calibration_error_and_reliability_by_hand() -> None:
+    pages = [_page("a.md", ["b.md", "c.md", "d.md"], [])]
+    # Bin 0.9: scores .95 and .91, one hit -> mean .93, precision .5; bin 0.1: .15 and .12, one hit -> .135 vs .5
+    answers = [Ranked(("b.md", "x.md", "c.md", "y.md"), (0.95, 0.91, 0.15, 0.12), (None,) * 4)]
+    s = score_system("t", pages, answers, probabilities=True)
+    assert [(lo, n) for lo, n, _, _ in s.reliability] == [(0.1, 2), (0.9, 2)]
+    assert s.reliability[1][2] == pytest.approx(0.93) and s.reliability[1][3] == pytest.approx(0.5)
+    assert s.calibration_error == pytest.approx(0.5 * abs(0.93 - 0.5) + 0.5 * abs(0.135 - 0.5))
+    assert score_system("t", pages, answers).calibration_error is None  # ranks, not probabilities

@@ -113,6 +113,9 @@ def test_fast_probabilities_match_sklearn() -> None:
     proba, contrib = learn._proba(model, x)
     assert np.allclose(proba, model.predict_proba(x)[:, 1])
     assert contrib.shape == x.shape
+    # The per-feature contributions (products split between their features) add up to the logit.
+    logit = np.log(proba / (1 - proba))
+    assert np.allclose(contrib.sum(axis=1) + model.named_steps["lr"].intercept_[0], logit)
 
 
 def test_refresh_updates_the_anchor_dictionary_like_a_full_count(tmp_path: Path) -> None:

@@ -75,10 +75,15 @@ class SystemScores:
     recall_at_p80: float | None
     pr_curve: tuple[tuple[float, float, float], ...] = field(default=())
     """(threshold, precision, recall) over the top-10 suggestions of every page."""
+    calibration_error: float | None = None
+    """For scores meant as probabilities: the mean gap between score and precision, over
+    score bins of width 0.1, weighted by suggestions (expected calibration error)."""
+    reliability: tuple[tuple[float, int, float, float], ...] = field(default=())
+    """Per score bin (lower edge, suggestions, mean score, precision), top-10 suggestions."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
-        return {f: getattr(self, f) if f != "pr_curve" else [list(x) for x in self.pr_curve]
+        return {f: [list(x) for x in getattr(self, f)] if f in ("pr_curve", "reliability") else getattr(self, f)
                 for f in self.__dataclass_fields__}
 
 
@@ -123,8 +128,10 @@ def _dcg(rels: Sequence[int]) -> float:
     return sum(r / math.log2(i + 2) for i, r in enumerate(rels))
 
 
-def score_system(system: str, pages: Sequence[EvalPage], answers: Sequence[Ranked]) -> SystemScores:
-    """Ranking metrics of one system's answers (the top ``K_RANK`` of each page count)."""
+def score_system(system: str, pages: Sequence[EvalPage], answers: Sequence[Ranked], *,
+                 probabilities: bool = False) -> SystemScores:
+    """Ranking metrics of one system's answers (the top ``K_RANK`` of each page count); with
+    ``probabilities``, also how well its scores match the precision observed at them."""
     p1 = p5 = r10 = mrr = ndcg = 0.0
     anchor_hits = anchor_total = covered = 0
     pooled: list[tuple[float, bool]] = []
@@ -150,9 +157,30 @@ def score_system(system: str, pages: Sequence[EvalPage], answers: Sequence[Ranke
                     anchor_hits += 1
     n = max(1, len(pages))
     curve, thr, rec_at = _pr_curve(pooled, total_gold)
+    ece, bins = _reliability(pooled) if probabilities else (None, ())
     return SystemScores(system, p1 / n, p5 / n, r10 / n, mrr / n, ndcg / n,
                         (anchor_hits / anchor_total if anchor_total else 0.0) if has_anchors else None,
-                        covered / n, thr, rec_at, curve)
+                        covered / n, thr, rec_at, curve, ece, bins)
+
+
+def _reliability(pooled: Sequence[tuple[float, bool]], width: float = 0.1
+                 ) -> tuple[float | None, tuple[tuple[float, int, float, float], ...]]:
+    """Expected calibration error and the reliability table of (score, correct) pairs."""
+    if not pooled:
+        return None, ()
+    nbins = round(1 / width)
+    groups: dict[int, list[tuple[float, bool]]] = {}
+    for sc, ok in pooled:
+        groups.setdefault(min(nbins - 1, int(sc / width)), []).append((sc, ok))
+    rows = []
+    ece = 0.0
+    for b in sorted(groups):
+        g = groups[b]
+        mean = sum(x for x, _ in g) / len(g)
+        prec = sum(ok for _, ok in g) / len(g)
+        ece += len(g) / len(pooled) * abs(mean - prec)
+        rows.append((round(b * width, 2), len(g), round(mean, 4), round(prec, 4)))
+    return round(ece, 4), tuple(rows)
 
 
 def _pr_curve(pooled: list[tuple[float, bool]], total_gold: int) -> tuple[tuple[tuple[float, float, float], ...],
@@ -371,7 +399,7 @@ def evaluate(corpus: Path, *, settings: Settings, sample: int = 200, seed: int =
         paths = [r.path for r in rec.index.records]
         tests = [t for t in tests if t.path in rec.index.path_ids]
         systems = (
-            score_system("linkrec", tests, run_linkrec(rec, tests)),
+            score_system("linkrec", tests, run_linkrec(rec, tests), probabilities=True),
             score_system("tfidf-cosine", tests, run_tfidf(work, paths, tests)),
             score_system("title-mention", tests, run_title_mention(rec, tests)),
             ceiling(tests),
@@ -386,13 +414,19 @@ def render_report(report: EvalReport) -> str:
     lines = [f"corpus: {report.corpus}", f"test pages: {report.pages}, removed links (distinct targets): "
              f"{report.gold_links}, {report.seconds:.0f} s", "",
              f"{'system':<15}{'P@1':>7}{'P@5':>7}{'R@10':>7}{'MRR':>7}{'nDCG@10':>9}{'anchor':>8}{'cover':>7}"
-             f"{'thr@P.8':>9}{'R@P.8':>7}"]
+             f"{'thr@P.8':>9}{'R@P.8':>7}{'ECE':>7}"]
     for s in report.systems:
         anchor = f"{s.anchor_accuracy:8.2f}" if s.anchor_accuracy is not None else f"{'-':>8}"
         thr = f"{s.threshold_at_p80:9.2f}" if s.threshold_at_p80 is not None else f"{'-':>9}"
         rp = f"{s.recall_at_p80:7.2f}" if s.recall_at_p80 is not None else f"{'-':>7}"
         lines.append(f"{s.system:<15}{s.p_at_1:7.2f}{s.p_at_5:7.2f}{s.r_at_10:7.2f}{s.mrr:7.2f}{s.ndcg_at_10:9.2f}"
-                     f"{anchor}{s.coverage:7.2f}{thr}{rp}")
+                     f"{anchor}{s.coverage:7.2f}{thr}{rp}"
+                     + (f"{s.calibration_error:7.2f}" if s.calibration_error is not None else f"{'-':>7}"))
+    for s in report.systems:
+        if s.reliability:
+            lines += ["", f"calibration of {s.system} (top-10 suggestions): score bin, suggestions, mean score, "
+                          "precision"]
+            lines += [f"  {lo:.1f}-{lo + 0.1:.1f} {n:6d} {m:7.2f} {p:7.2f}" for lo, n, m, p in s.reliability]
     lines += ["", f"{'keywords':<15}{'R@10':>7}{'R@20':>7}{'terms':>7}"]
     for k in report.keywords:
         lines.append(f"{k.system:<15}{k.recall_at_10:7.2f}{k.recall_at_20:7.2f}{k.terms:7d}")

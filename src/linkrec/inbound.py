@@ -176,7 +176,9 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                              backlink=target is not None and s in index.out_links[target],
                                              holdout=holdout,
                                              title_overlap=title_share,
-                                             reverse_title=float(rank.title_overlaps(index, [s], q.indices)[0])))
+                                             reverse_title=float(rank.title_overlaps(index, [s], q.indices)[0]),
+                                             folder_inbound=rank.folder_inbound(index, target, holdout)
+                                             if target is not None else 0.0))
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))
         allowed = [m for m in found if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]

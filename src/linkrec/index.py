@@ -102,6 +102,7 @@ class LinkIndex:
         self._inlinks: list[frozenset[int]] | None = None
         self._titles: sp.csr_matrix | None = None
         self._terms: list[str] | None = None
+        self._folders: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -329,6 +330,18 @@ class LinkIndex:
                     back[t].add(s)
             self._inlinks = [frozenset(b) for b in back]
         return self._inlinks
+
+    def folders(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each page's folder id, and per folder the links into its pages and its page count
+        (built once)."""
+        if self._folders is None:
+            ids: dict[str, int] = {}
+            of = np.array([ids.setdefault(r.path.rsplit("/", 1)[0] if "/" in r.path else "", len(ids))
+                           for r in self.records], dtype=np.int64)
+            links = np.bincount(of, weights=self.inbound, minlength=len(ids))
+            pages = np.bincount(of, minlength=len(ids)).astype(np.float64)
+            self._folders = (of, links, pages)
+        return self._folders
 
     def row(self, i: int) -> sp.csr_matrix:
         """The TF-IDF row of page ``i``."""

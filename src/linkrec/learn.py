@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 from . import corpus as corpus_mod
 from . import anchors as anchors_mod
@@ -193,9 +193,16 @@ def fit_pairwise(groups: Sequence[tuple[np.ndarray, np.ndarray]], seed: int = 0)
     return PairwiseRanker(lr.coef_.ravel() / scale)
 
 
+RANKER_C = 0.1
+"""Inverse L2 strength of the link ranker (strong: the pairwise products are many)."""
+
+
 def fit_ranker(x: np.ndarray, y: np.ndarray) -> Pipeline:
-    """A standardised logistic regression (its probabilities are the scores)."""
-    model = Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(C=1.0, max_iter=2000))])
+    """A logistic regression on the standardised features and their pairwise products (so one
+    piece of evidence can strengthen another: a mention of a page that is also similar); its
+    probabilities are the scores."""
+    model = Pipeline([("poly", PolynomialFeatures(2, include_bias=False)), ("scale", StandardScaler()),
+                      ("lr", LogisticRegression(C=RANKER_C, max_iter=5000))])
     model.fit(x, y)
     return model
 
@@ -254,13 +261,24 @@ def anchor_scorer(index: LinkIndex, text: str, holdout: Holdout | None = None) -
 
 
 def _proba(model: Pipeline, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Probabilities of a fitted scaler + logistic regression, and each feature's contribution to
-    the logit; computed directly (sklearn's per-call validation costs more than the maths)."""
+    """Probabilities of a fitted [products +] scaler + logistic regression, and each input
+    feature's contribution to the logit (a product's share split between its two features);
+    computed directly (sklearn's per-call validation costs more than the maths)."""
     scale: StandardScaler = model.named_steps["scale"]
     lr: LogisticRegression = model.named_steps["lr"]
+    n = x.shape[1]
+    if "poly" in model.named_steps:
+        i, j = np.triu_indices(n)  # the order of PolynomialFeatures(2): x0x0, x0x1, ..., x1x1, ...
+        share = np.zeros((n + len(i), n))
+        share[np.arange(n), np.arange(n)] = 1.0
+        np.add.at(share, (n + np.arange(len(i)), i), 0.5)
+        np.add.at(share, (n + np.arange(len(i)), j), 0.5)
+        x = np.hstack([x, x[:, i] * x[:, j]])
+    else:
+        share = np.eye(n)
     contrib = (x - scale.mean_) / scale.scale_ * lr.coef_.ravel()
     z = contrib.sum(axis=1) + float(lr.intercept_[0])
-    return 1.0 / (1.0 + np.exp(-z)), contrib
+    return 1.0 / (1.0 + np.exp(-z)), contrib @ share
 
 
 def score(index: LinkIndex, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -34,6 +34,7 @@ FEATURES: tuple[str, ...] = (
     "backlink",       # the target already links to the page
     "title_overlap",  # IDF-weighted share of the target title's words that the page uses
     "reverse_title",  # IDF-weighted share of the page title's words that the target uses
+    "folder_inbound", # log(1 + mean inbound links of the pages in the target's folder) / log(1 + pages)
 )
 
 # Fixed weights used when the corpus has too few links to learn from (logistic scale).
@@ -41,7 +42,7 @@ FIXED_WEIGHTS: dict[str, float] = {
     "cos": 7.0, "cos_rank": 1.0, "mention_name": 3.0, "mention_kw": 1.8, "mention_anchor": 2.0,
     "centrality": 1.0, "n_mentions": 0.4, "first_pos": 0.2, "cocite": 2.0, "inbound": 0.3,
     "passage_cos": 1.0, "same_folder": 0.5, "backlink": 1.0,
-    "title_overlap": 1.0, "reverse_title": 0.0,
+    "title_overlap": 1.0, "reverse_title": 0.0, "folder_inbound": 0.0,
 }
 FIXED_BIAS = -5.0
 
@@ -122,14 +123,15 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             passage=(passage_cos or {}).get(t, 0.0), text_len=text_len, page_weights=page_weights or {},
             holdout=holdout, same_folder=folder_overlap(page_path, index.records[t].path),
             backlink=self_id is not None and self_id in index.out_links[t],
-            title_overlap=float(overlaps[r]), reverse_title=float(reverse[r]))
+            title_overlap=float(overlaps[r]), reverse_title=float(reverse[r]),
+            folder_inbound=folder_inbound(index, t, holdout))
     return Candidates(np.asarray(cand, dtype=np.int64), feats)
 
 
 def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: float, cocite: float,
                   inbound: int, passage: float, text_len: int, page_weights: Mapping[int, float],
                   holdout: Holdout | None = None, same_folder: float = 0.0, backlink: bool = False,
-                  title_overlap: float = 0.0, reverse_title: float = 0.0) -> np.ndarray:
+                  title_overlap: float = 0.0, reverse_title: float = 0.0, folder_inbound: float = 0.0) -> np.ndarray:
     """The feature vector (:data:`FEATURES`) of one (page, target) pair from its evidence.
 
     ``ms`` are the target's mentions in the page, ``cos`` the page/target cosine, ``rank`` the
@@ -170,7 +172,18 @@ def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: 
         float(backlink),
         title_overlap,
         reverse_title,
+        folder_inbound,
     ))
+
+
+def folder_inbound(index: LinkIndex, target: int, holdout: Holdout | None = None) -> float:
+    """How much the site links into the target's folder: log(1 + mean inbound links of its
+    pages) / log(1 + pages), without ``holdout``'s own links. A section whose pages are link
+    targets (a glossary, an API reference) stands out even for a page nobody links yet."""
+    of, links, pages = index.folders()
+    f = of[target]
+    own = sum(1 for x in holdout.targets if of[x] == f) if holdout is not None else 0
+    return math.log1p(max(0.0, float(links[f]) - own) / float(pages[f])) / (math.log1p(len(index)) or 1.0)
 
 
 def reverse_title_overlaps(index: LinkIndex, targets: Sequence[int], title_cols: np.ndarray | None) -> np.ndarray:
