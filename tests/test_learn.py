@@ -190,3 +190,33 @@ def test_contested_place_goes_to_the_surer_target() -> None:
     assert (chosen[1].start, chosen[1].end) == (20, 27)
     fixed = anchors_mod.choose_anchors([1, 2], ms)  # fixed rules: the better-ranked target first
     assert (fixed[1].start, fixed[1].end) == (8, 15) and 2 not in fixed
+
+
+def test_average_precision_by_hand() -> None:
+    # ranked: hit, miss, hit, miss -> (1/1 + 2/3) / 2
+    ap = learn._average_precision(np.array([0.9, 0.8, 0.7, 0.6]), np.array([1, 0, 1, 0]))
+    assert ap == pytest.approx((1 + 2 / 3) / 2)
+    assert learn._average_precision(np.array([0.5, 0.4]), np.array([0, 0])) == 0.0
+
+
+def test_regularisation_is_cross_validated_only_on_small_training_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    xs, ys = [], []
+    for _ in range(30):
+        x = rng.random((20, 3))
+        xs.append(x)
+        ys.append((x[:, 0] + 0.3 * rng.random(20) > 0.9).astype(np.int8))
+    tried: list[float] = []
+    real = learn.fit_ranker
+
+    def spy(x: np.ndarray, y: np.ndarray, c: float = learn.RANKER_C):  # noqa: ANN202
+        tried.append(c)
+        return real(x, y, c=c)
+
+    monkeypatch.setattr(learn, "fit_ranker", spy)
+    c = learn.choose_c(xs, ys)
+    assert c in learn.C_GRID and sorted(set(tried)) == sorted(learn.C_GRID)
+    assert len(tried) == len(learn.C_GRID) * learn.CV_FOLDS
+    tried.clear()
+    monkeypatch.setattr(learn, "CV_MAX_ROWS", 100)  # 600 rows: too many to cross-validate
+    assert learn.choose_c(xs, ys) == learn.RANKER_C and not tried
