@@ -176,3 +176,21 @@ def test_a_link_may_wrap_a_whole_code_span_never_enter_one(garden: Path, tmp_pat
     assert by["bread.md"] is not None and by["bread.md"].text == "`sourdough`"
     compost = by.get("compost.md")
     assert compost is None or "`" not in compost.text  # the code span holds more than the phrase
+
+
+def test_reason_names_the_chosen_anchor_when_it_names_the_target(rec: Recommender) -> None:
+    import numpy as np
+
+    from linkrec import api, rank
+    from linkrec.documents import Mention
+
+    text = "Tomatoes need sun. Later: growing tomatoes in pots."
+    title = Mention(0, 0, 8, ("tomato",), "title", 0.9)
+    learned = Mention(0, 26, 42, ("grow", "tomato"), "anchor", 0.9)
+    feats = np.zeros(len(rank.FEATURES))
+    contrib = np.zeros(len(rank.FEATURES))
+    contrib[rank.FEATURES.index("mention_name")] = 2.0
+    reason = api._reason(rec.index, 0, text, feats, contrib, [], [title, learned], learned)
+    assert reason.startswith("mentions “growing tomatoes” (how other pages link to it)")
+    # Without a chosen anchor (or with one that names nothing), the best kind of mention is named.
+    assert api._reason(rec.index, 0, text, feats, contrib, [], [title, learned]).startswith("mentions “Tomatoes” (its title)")

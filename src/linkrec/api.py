@@ -392,19 +392,21 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
     for r, t in zip(order, targets):
         m = chosen.get(t)
         anchor = Anchor.at(text, m.start, m.end) if m is not None else None
-        reason = _reason(index, t, text, cands.features[r], contrib[r], shared[t], page.mentions.get(t, []))
+        reason = _reason(index, t, text, cands.features[r], contrib[r], shared[t], page.mentions.get(t, []), m)
         rec = index.records[t]
         out.append(LinkSuggestion(rec.path, rec.title, round(float(scores[r]), 4), reason, anchor))
     return tuple(out)
 
 
 def _reason(index: LinkIndex, target: int, text: str, feats: np.ndarray, contrib: np.ndarray, shared: list[str],
-            mentions: list[Mention]) -> str:
-    """A short human reason naming the strongest evidence first."""
+            mentions: list[Mention], anchor: Mention | None = None) -> str:
+    """A short human reason naming the strongest evidence first (a mention: the chosen anchor's
+    when it names the target, else the best one)."""
     what = {"title": "its title", "alias": "an alias", "keyword": "a keyword", "file name": "its file name",
             "anchor": "how other pages link to it"}
     f = dict(zip(rank.FEATURES, feats))
-    named = sorted((m for m in mentions if m.source in what), key=anchors_mod.preference)
+    named = sorted((m for m in mentions if m.source in what), key=lambda m: (
+        anchor is None or (m.start, m.end) != (anchor.start, anchor.end), anchors_mod.preference(m)))
     parts: list[str] = []
     for name in rank.explain(contrib):
         if name in ("mention_name", "mention_kw", "mention_anchor", "centrality", "n_mentions") and named:
