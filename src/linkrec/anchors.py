@@ -227,6 +227,7 @@ ANCHOR_FEATURES: tuple[str, ...] = (
     "cue",               # how often the word before this place precedes a link on this site
     "next_cue",          # how often the word after this place follows a link on this site
     "context_cue",       # mean link rate, on this site, of places near each word around this place
+    "section_cue",       # mean link rate, on this site, of places under a heading with each word of this one
     "list_item",         # the place is on a list-item line
     "partial",           # a partial match of the target's title matches here
     "title_cover",       # IDF share of the target title's words that the phrase holds
@@ -277,6 +278,21 @@ def context_words(text: str, m: Mention) -> set[str]:
     return {"~" + w.lower() for part in (text[a:m.start], text[m.end:b]) for w in _WORD_RE.findall(part)}
 
 
+def section_words(text: str, m: Mention) -> set[str]:
+    """The cue keys (``#word``) of the words of the nearest ATX heading above a place
+    (``#`` alone when there is none).
+
+    >>> sorted(section_words("# Intro\\ntext\\n## What's next\\nsee Guide", Mention(0, 32, 37, ("guide",), "title", 1.0)))
+    ['#next', '#what']
+    """
+    k = text.rfind("\n#", 0, m.start)
+    start = k + 1 if k >= 0 else (0 if text.startswith("#") else -1)
+    if start < 0:
+        return {"#"}
+    end = text.find("\n", start)
+    return {"#" + w.lower() for w in _WORD_RE.findall(text[start:end if end >= 0 else len(text)])} or {"#"}
+
+
 def context_cue(cues: Mapping[str, float], words: Iterable[str], default: float) -> float:
     """Mean learned link rate of the places near each of ``words`` (``default`` for unknown words)."""
     rates = [cues.get(w, default) for w in words]
@@ -319,7 +335,7 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
     """Features (:data:`ANCHOR_FEATURES`) of a target's candidate anchor places in ``text``.
 
     ``cues`` maps a previous word (and, prefixed ``>``, a next word; prefixed ``~``, a word
-    nearby) to its learned link rate (key ``""`` is the default rate).
+    nearby; prefixed ``#``, a word of the heading above) to its learned link rate (key ``""`` is the default rate).
     """
     cues = cues or {}
     default_cue = cues.get("", 0.0)
@@ -349,6 +365,7 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
             cues.get(previous_word(text, m.start), default_cue),
             cues.get(next_word(text, m.end), default_cue),
             context_cue(cues, context_words(text, m), default_cue),
+            context_cue(cues, section_words(text, m), default_cue),
             is_list_item(text, m.start),
             "partial" in o.sources,
             sum(weights.get(x, 0.0) for x in {analysis.stem(w) for w in analysis.words(text[m.start:m.end])}) / total,

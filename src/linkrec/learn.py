@@ -116,7 +116,8 @@ def cue_counts(cases: Sequence[tuple[list[anchors_mod.Occurrence], np.ndarray, s
     seen: dict[str, list[int]] = {}
     for occs, labels, text, _ in cases:
         for o, y in zip(occs, labels):
-            for key in (*anchors_mod.cue_words(text, o.mention), *anchors_mod.context_words(text, o.mention)):
+            for key in (*anchors_mod.cue_words(text, o.mention), *anchors_mod.context_words(text, o.mention),
+                        *anchors_mod.section_words(text, o.mention)):
                 c = seen.setdefault(key, [0, 0])
                 c[0] += int(y)
                 c[1] += 1
@@ -127,7 +128,7 @@ def learn_cues(cases: Sequence[tuple[list[anchors_mod.Occurrence], np.ndarray, s
     """Link rate of each word that precedes (or, ``>word``, follows) a candidate anchor place
     (smoothed); key '' = overall."""
     seen = cue_counts(cases)
-    before = [c for w, c in seen.items() if w[:1] not in (">", "~")]
+    before = [c for w, c in seen.items() if w[:1] not in (">", "~", "#")]
     prior = sum(c[0] for c in before) / (sum(c[1] for c in before) or 1)
     rates = {w: (c[0] + CUE_SMOOTHING * prior) / (c[1] + CUE_SMOOTHING) for w, c in seen.items() if c[1] >= 3}
     rates[""] = prior
@@ -136,20 +137,22 @@ def learn_cues(cases: Sequence[tuple[list[anchors_mod.Occurrence], np.ndarray, s
 
 def held_out_cues(occs: Sequence[anchors_mod.Occurrence], labels: np.ndarray, text: str,
                   counts: dict[str, list[int]], prior: float) -> np.ndarray:
-    """The three cues (previous word, next word, words nearby) of each training place with that
-    place's own label left out of the counts, so the cues' learned weights are not inflated by
-    the labels they predict."""
+    """The four cues (previous word, next word, words nearby, words of the heading above) of each
+    training place, with that place's own label left out of the counts, so the cues' learned
+    weights are not inflated by the labels they predict."""
 
     def rate(key: str, y: int) -> float:
         linked, seen = counts[key]
         linked, seen = linked - y, seen - 1
         return (linked + CUE_SMOOTHING * prior) / (seen + CUE_SMOOTHING) if seen >= 3 else prior
 
-    out = np.empty((len(occs), 3))
+    out = np.empty((len(occs), 4))
     for k, (o, y) in enumerate(zip(occs, labels)):
         before, after = anchors_mod.cue_words(text, o.mention)
         near = [rate(w, int(y)) for w in anchors_mod.context_words(text, o.mention)]
-        out[k] = (rate(before, int(y)), rate(after, int(y)), sum(near) / len(near) if near else prior)
+        above = [rate(w, int(y)) for w in anchors_mod.section_words(text, o.mention)]
+        out[k] = (rate(before, int(y)), rate(after, int(y)), sum(near) / len(near) if near else prior,
+                  sum(above) / len(above))
     return out
 
 
@@ -273,7 +276,7 @@ def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = 
                 groups = []
                 for occs, labels, text, h in data.anchor_cases:
                     x = anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=h)
-                    x[:, cue_col:cue_col + 3] = held_out_cues(occs, labels, text, counts, cues[""])
+                    x[:, cue_col:cue_col + 4] = held_out_cues(occs, labels, text, counts, cues[""])
                     groups.append((x, labels))
                 anchor_ranker = (fit_pairwise(groups), cues)
                 logger.info("anchor ranker learned from %d linked targets", len(data.anchor_cases))
