@@ -30,6 +30,11 @@ class Holdout:
     """Every page the page links to."""
 
 
+UNSEEN_PAGES = 1.0
+"""Pseudo-count of pages without the link added to a phrase's pages when estimating its link
+probability: linked on 1 of 1 pages gives 0.5, on 10 of 10 gives 0.91."""
+
+
 @dataclass(frozen=True, slots=True)
 class AnchorStats:
     """Phrase -> target -> number of pages that link the target with the phrase, and how often
@@ -124,13 +129,14 @@ class AnchorStats:
         return {t: c for t, c in out.items() if c > 0}
 
     def link_probability(self, key: Key, holdout: Holdout | None = None) -> float:
-        """Share of the pages containing ``key`` where it is a link."""
+        """Share of the pages containing ``key`` where it is a link, counting :data:`UNSEEN_PAGES`
+        more pages where it is not (a phrase linked on the 1 page that has it is not a sure link)."""
         linking = self.linking.get(key, 0)
         occurring = self.occurring.get(key, 0)
         if holdout is not None and key in holdout.anchors:
             linking -= 1
             occurring -= 1
-        return linking / occurring if linking > 0 and occurring > 0 else 0.0
+        return linking / (occurring + UNSEEN_PAGES) if linking > 0 and occurring > 0 else 0.0
 
 
 def _page_anchors(index: LinkIndex, i: int, cache: dict[str, Key | None] | None = None) -> list[tuple[Key, int]]:
