@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,12 +166,23 @@ def title_weights(index: LinkIndex, target: int) -> dict[str, float]:
     return out
 
 
+def title_words(index: LinkIndex, target: int) -> frozenset[str]:
+    """The lower-case words of a page's title (small words included)."""
+    return frozenset(w.lower() for w in analysis.words(index.records[target].title))
+
+
+MAX_PARTIAL_GAP = 1
+"""Words that are not in the title allowed inside a partial title match."""
+
+
 def partial_title_mentions(runs: Sequence[Sequence[Word]], target: int, weights: Mapping[str, float],
-                           text: str, min_cover: float = 0.5) -> list[Mention]:
+                           text: str, min_cover: float = 0.5, title_words: Collection[str] = ()) -> list[Mention]:
     """Phrases of up to 6 words that start and end on a word of the target's title, keep the
-    title's word order, stay within one clause, and hold at least ``min_cover`` of its IDF weight
-    (e.g. "template for planning book dashes" for the title "Issue Template for Planning Book
-    Dashes"). ``weights`` lists the title's stems in title order."""
+    title's word order, stay within one clause, hold at most :data:`MAX_PARTIAL_GAP` words that
+    are not in the title (``title_words``: its lower-case words, small words included), and hold at least ``min_cover`` of its IDF weight (e.g. "template for
+    planning book dashes" for the title "Issue Template for Planning Book Dashes", not
+    "researchers to make their data" for "Research Data"). ``weights`` lists the title's stems in
+    title order."""
     total = sum(weights.values())
     if len(weights) < 2 or not total:
         return []
@@ -185,6 +196,8 @@ def partial_title_mentions(runs: Sequence[Sequence[Word]], target: int, weights:
             for j in hits[a + 1:]:
                 if j - i + 1 > MAX_PHRASE_WORDS or order[ws[j].stem] <= last:
                     break  # too long, or out of the title's order
+                if sum(1 for w in ws[i:j + 1] if w.stem not in weights and w.lower not in title_words) > MAX_PARTIAL_GAP:
+                    break  # words of the title scattered over a sentence, not a name
                 if _CLAUSE_BREAK_RE.search(text, ws[i].end, ws[j].start):
                     break  # crosses a sentence or clause boundary
                 last = order[ws[j].stem]

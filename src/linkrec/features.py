@@ -141,5 +141,5 @@ def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int) -> tupl
     shared = shared_terms(index, page.q, target)
     ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3]),
           *anchors_mod.partial_title_mentions(page.runs, target, anchors_mod.title_weights(index, target),
-                                              page.doc.text)]
+                                              page.doc.text, title_words=anchors_mod.title_words(index, target))]
     return ms, shared
