@@ -42,9 +42,9 @@ class Word:
 def linkable_words(doc: Document) -> list[list[Word]]:
     """The words of each linkable run of the page, with their offsets."""
     runs: list[list[Word]] = []
+    forms = analysis.word_forms
     for span in doc.linkable:
-        ws = [Word(s, e, w, analysis.stem(w), analysis.light_stem(w))
-              for s, e, w in analysis.word_spans(doc.text, span.start, span.end)]
+        ws = [Word(s, e, w, *forms(w)) for s, e, w in analysis.word_spans(doc.text, span.start, span.end)]
         if ws:
             runs.append(ws)
     return runs
@@ -68,7 +68,7 @@ def code_runs(doc: Document) -> list[tuple[int, int, list[Word]]]:
     """``(start, end, words)`` of every whole inline code span a link may wrap."""
     out = []
     for span in doc.wrappable:
-        ws = [Word(s, e, w, analysis.stem(w), analysis.light_stem(w))
+        ws = [Word(s, e, w, *analysis.word_forms(w))
               for s, e, w in analysis.word_spans(doc.text, span.start, span.end)]
         if ws and len(ws) <= MAX_PHRASE_WORDS:
             out.append((span.start, span.end, ws))

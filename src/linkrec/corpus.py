@@ -153,9 +153,12 @@ def read_text(file: Path, *, display: str, max_bytes: int) -> tuple[str, str]:
     return decode_page(data, display), hashlib.sha256(data).hexdigest()
 
 
-def page_terms(doc: Document, settings: Settings) -> dict[str, int]:
-    """Term counts of a parsed page: title (with aliases, keywords) and headings weighted up."""
-    counts = Counter(analysis.terms(doc.body))
+def page_terms(doc: Document, settings: Settings, *, body_terms: list[str] | None = None) -> dict[str, int]:
+    """Term counts of a parsed page: title (with aliases, keywords) and headings weighted up.
+
+    ``body_terms`` is ``analysis.terms(doc.body)`` when the caller already has it.
+    """
+    counts = Counter(analysis.terms(doc.body) if body_terms is None else body_terms)
     for text, weight in (("\n".join((doc.title, *doc.aliases, *doc.keywords)), settings.title_weight),
                          ("\n".join(doc.headings), settings.heading_weight)):
         for term, c in Counter(analysis.terms(text)).items():
@@ -163,10 +166,11 @@ def page_terms(doc: Document, settings: Settings) -> dict[str, int]:
     return dict(counts)
 
 
-def parse_page(text: str, path: str, settings: Settings) -> Document:
-    """Parse page text with the corpus settings."""
+def parse_page(text: str, path: str, settings: Settings, *, placements: bool = True) -> Document:
+    """Parse page text with the corpus settings (``placements=False``: without the linkable and
+    wrappable spans, which indexing does not need; see :func:`~linkrec.markdown.parse_document`)."""
     return parse_document(text, path, tables_linkable=settings.tables_linkable,
-                          headings_linkable=settings.headings_linkable)
+                          headings_linkable=settings.headings_linkable, placements=placements)
 
 
 def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
@@ -174,10 +178,13 @@ def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
     root, rel, size, mtime_ns, settings = args
     try:
         text, digest = read_text(Path(root) / rel, display=rel, max_bytes=int(settings.max_page_mb * 1e6))
-        doc = parse_page(text, rel, settings)
+        doc = parse_page(text, rel, settings, placements=False)
     except ParseError as exc:
         return Skipped(rel, str(exc), size, mtime_ns)
-    words = analysis.words(doc.title + "\n" + doc.body)
+    # The words of the title and the body (as ``words(title + "\n" + body)``: no word spans a line
+    # break), and the body's terms, from one pass over the body.
+    body_terms, body_words = analysis.terms_and_words(doc.body)
+    words = analysis.words(doc.title) + body_words
     record = PageRecord(
         path=rel, sha256=digest, size=size, mtime_ns=mtime_ns, title=doc.title,
         aliases=doc.aliases, keywords=doc.keywords, url=doc.url, draft=doc.draft,
@@ -186,7 +193,8 @@ def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
     no_body = not doc.body.strip() and not doc.headings
     warnings = (*doc.warnings, "no text to index but its title (only front matter or markup)") if no_body \
         else doc.warnings
-    return ParsedPage(record, page_terms(doc, settings), analysis.count_surfaces(words), tuple(warnings))
+    return ParsedPage(record, page_terms(doc, settings, body_terms=body_terms), analysis.count_surfaces(words),
+                      tuple(warnings))
 
 
 def _jobs(settings: Settings, n: int) -> int:
