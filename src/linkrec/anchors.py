@@ -92,11 +92,14 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
     phrases = index.phrases if table is None else table
     spec_cache: dict[tuple[str, ...], float] = {}
     out: dict[int, list[Mention]] = {}
+    starts = _key_starts(phrases, stats.table) if table is None else _starts_of(table)
     for ws in runs:
         keys = [w.key for w in ws]
         for i in range(len(ws)):
             for n in range(1, min(MAX_PHRASE_WORDS, len(ws) - i) + 1):
                 key = tuple(keys[i:i + n])
+                if key not in starts:
+                    break  # no name or learned anchor starts with these words: none longer matches
                 hits = phrases.get(key)
                 learned = stats.targets(key, holdout) if key in stats.table else None
                 if not hits and not learned:
@@ -137,6 +140,29 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
             seen.add(tag)
             out.setdefault(target, []).append(Mention(target, start, end, key, source, spec))
     return out
+
+
+def _starts_of(*tables: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+    """Every key of ``tables`` and every leading part of one (``("a", "b", "c")`` gives ``("a",)``,
+    ``("a", "b")`` and itself): a phrase that is none of these starts no key."""
+    return frozenset(key[:n] for table in tables for key in table for n in range(1, len(key) + 1))
+
+
+_starts_cache: tuple[object, object, frozenset[tuple[str, ...]]] | None = None
+"""The last :func:`_key_starts` result, with the two tables it was computed from."""
+
+
+def _key_starts(names: Mapping[tuple[str, ...], object],
+                learned: Mapping[tuple[str, ...], object]) -> frozenset[tuple[str, ...]]:
+    """:func:`_starts_of` the index's name phrases and learned anchors, computed once per pair of
+    tables (by identity)."""
+    global _starts_cache
+    cached = _starts_cache
+    if cached is not None and cached[0] is names and cached[1] is learned:
+        return cached[2]
+    starts = _starts_of(names, learned)
+    _starts_cache = (names, learned, starts)
+    return starts
 
 
 def term_positions(runs: Sequence[Sequence[Word]], text: str) -> dict[tuple[str, ...], list[tuple[int, int]]]:
