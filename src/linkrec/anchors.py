@@ -93,18 +93,25 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
     spec_cache: dict[tuple[str, ...], float] = {}
     out: dict[int, list[Mention]] = {}
     starts = _key_starts(phrases, stats.table) if table is None else _starts_of(table)
+    starts_get = starts.get
     for ws in runs:
         keys = [w.key for w in ws]
+        content: list[bool] | None = None
         for i in range(len(ws)):
             for n in range(1, min(MAX_PHRASE_WORDS, len(ws) - i) + 1):
                 key = tuple(keys[i:i + n])
-                if key not in starts:
+                found = starts_get(key)
+                if found is None:
                     break  # no name or learned anchor starts with these words: none longer matches
-                hits = phrases.get(key)
-                learned = stats.targets(key, holdout) if key in stats.table else None
+                if not found:
+                    continue
+                hits = phrases.get(key) if found & _NAME else None
+                learned = stats.targets(key, holdout) if found & _LEARNED else None
                 if not hits and not learned:
                     continue
-                if not any(analysis.is_content_word(w.lower) for w in ws[i:i + n]):
+                if content is None:
+                    content = [analysis.is_content_word(w.lower) for w in ws]
+                if not any(content[i:i + n]):
                     continue
                 if n > 1 and text and _CLAUSE_BREAK_RE.search(text, ws[i].end, ws[i + n - 1].start):
                     continue
@@ -142,20 +149,32 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
     return out
 
 
-def _starts_of(*tables: Iterable[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
-    """Every key of ``tables`` and every leading part of one (``("a", "b", "c")`` gives ``("a",)``,
-    ``("a", "b")`` and itself): a phrase that is none of these starts no key."""
-    return frozenset(key[:n] for table in tables for key in table for n in range(1, len(key) + 1))
+_NAME = 1
+_LEARNED = 2
+"""Bits of :func:`_key_starts`: the phrase is a name key, a learned-anchor key."""
 
 
-_starts_cache: tuple[object, object, frozenset[tuple[str, ...]]] | None = None
+def _starts_of(names: Iterable[tuple[str, ...]], learned: Iterable[tuple[str, ...]] = ()) -> dict[tuple[str, ...], int]:
+    """Every key of ``names`` and ``learned`` and every leading part of one (``("a", "b", "c")``
+    gives ``("a",)``, ``("a", "b")`` and itself), with the bits saying which tables hold it as a
+    whole key (0 for a leading part only): a phrase that is none of these starts no key."""
+    starts: dict[tuple[str, ...], int] = {}
+    for bit, table in ((_NAME, names), (_LEARNED, learned)):
+        for key in table:
+            for n in range(1, len(key)):
+                starts.setdefault(key[:n], 0)
+            starts[key] = starts.get(key, 0) | bit
+    return starts
+
+
+_starts_cache: tuple[object, object, dict[tuple[str, ...], int]] | None = None
 """The last :func:`_key_starts` result, with the two tables it was computed from."""
 
 
 def _key_starts(names: Mapping[tuple[str, ...], object],
-                learned: Mapping[tuple[str, ...], object]) -> frozenset[tuple[str, ...]]:
+                learned: Mapping[tuple[str, ...], object]) -> dict[tuple[str, ...], int]:
     """:func:`_starts_of` the index's name phrases and learned anchors, computed once per pair of
-    tables (by identity)."""
+    tables (by identity; never modified)."""
     global _starts_cache
     cached = _starts_cache
     if cached is not None and cached[0] is names and cached[1] is learned:
