@@ -12,10 +12,7 @@ every site.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,52 +106,6 @@ def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: lis
     return out
 
 
-# --- training data in parallel (performance only: the same TrainingSet as training_data) ------------
-
-PARALLEL_MIN_PAGES = 60
-"""Fewer sampled pages than this: collect the training data in this process."""
-
-_shared: tuple[LinkIndex, Path, Settings, dict[int, Holdout]] | None = None
-"""What forked training workers read (inherited through fork, never pickled)."""
-
-
-def _one_page(i: int) -> TrainingSet:
-    """Worker: the training data of page ``i`` alone."""
-    assert _shared is not None
-    index, corpus, settings, holdouts = _shared
-    return training_data(index, corpus, settings, [i], holdouts)
-
-
-def collect_training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: list[int],
-                          holdouts: dict[int, Holdout]) -> TrainingSet:
-    """:func:`training_data`, the pages shared among forked worker processes when there are many
-    and more than one CPU (``settings.jobs``, 0 = all); the same result, in the same order.
-
-    Each worker computes whole pages; the pages' data are added in sample order until
-    :data:`MAX_TRAIN_CANDIDATES` is reached, exactly as :func:`training_data` stops.
-    """
-    global _shared
-    jobs = settings.jobs or min(8, os.cpu_count() or 1)
-    if jobs < 2 or len(pages) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-        return training_data(index, corpus, settings, pages, holdouts)
-    out = TrainingSet()
-    _shared = (index, corpus, settings, holdouts)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-    try:
-        for one in pool.map(_one_page, pages, chunksize=2):
-            if out.rows >= MAX_TRAIN_CANDIDATES:
-                break
-            out.x += one.x
-            out.y += one.y
-            out.anchor_cases += one.anchor_cases
-            out.pages += one.pages
-            out.rows += one.rows
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        _shared = None
-    return out
-
-
 CUE_SMOOTHING = 5.0
 """Pseudo-count pulling a rare previous word's link rate towards the overall rate."""
 
@@ -194,7 +145,7 @@ def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = 
         ranker = anchor_ranker = None
         pages = training_pages(index, holdouts, TRAIN_PAGES)
         if len(pages) >= MIN_PAGES:
-            data = collect_training_data(index, corpus, settings, pages, holdouts)
+            data = training_data(index, corpus, settings, pages, holdouts)
             y = np.concatenate(data.y) if data.y else np.zeros(0)
             if data.pages >= MIN_PAGES and MIN_POSITIVES <= int(y.sum()) < len(y):
                 ranker = fit_ranker(np.vstack(data.x), y)
