@@ -34,7 +34,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 import yaml
@@ -42,6 +42,7 @@ from markdown_it import MarkdownIt, helpers
 from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_inline import StateInline, autolink, backtick, html_inline, image, link
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 
 from .documents import Document, Link, Span
 from .errors import ParseError
@@ -207,6 +208,20 @@ class _HtmlState:
                 self.code = max(self.code + step, 0)
 
 
+class _Options(OptionsDict):
+    """markdown-it's options with a plain-dict ``get``: the parser reads an option for nearly
+    every token, and the generic ``Mapping.get`` costs a few percent of a page's parse. Only for a
+    parser whose options are final (nothing sets them afterwards)."""
+
+    def __init__(self, options: OptionsDict) -> None:
+        super().__init__(dict(options))  # type: ignore[arg-type]
+        self._plain: dict[str, Any] = dict(options)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The option ``key``, or ``default``."""
+        return self._plain.get(key, default)
+
+
 class _Parser(MarkdownIt):
     """markdown-it that keeps destinations exactly as written and accepts every scheme."""
 
@@ -283,6 +298,7 @@ def _markdown() -> MarkdownIt:
     ruler.at("autolink", _tracked(autolink, "<", "link_open", False))
     ruler.at("backticks", _tracked(backtick, "`", "code_inline", False))
     ruler.at("html_inline", _tracked(html_inline, "<", "html_inline", False))
+    md.options = _Options(md.options)
     return md
 
 
