@@ -12,6 +12,7 @@ import fnmatch
 import hashlib
 import logging
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -101,26 +102,45 @@ def scan(root: Path, settings: Settings) -> list[FileEntry]:
     def onerror(exc: OSError) -> None:
         logger.warning("%s: cannot list folder: %s", exc.filename, exc.strerror)
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not d.startswith(".") and not d.lower().endswith(exts) and not ignored(rel_dir + d)
-        )
-        for name in filenames:
+    # A top-down walk like ``os.walk`` (symlinked folders are not entered), with one stat per file
+    # and the relative paths built as it goes.
+    folders = [(str(root), "")]
+    while folders:
+        folder, rel_dir = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            onerror(exc)
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name.startswith(".") or name.lower().endswith(exts) or ignored(rel_dir + name):
+                    continue
+                try:
+                    is_link = entry.is_symlink()
+                except OSError:
+                    is_link = False
+                if not is_link:
+                    folders.append((os.path.join(folder, name), rel_dir + name + "/"))
+                continue
             if name.startswith(".") or not name.lower().endswith(exts):
                 continue
             rel = rel_dir + name
             if ignored(rel):
                 continue
-            full = os.path.join(dirpath, name)
+            full = os.path.join(folder, name)
             try:
-                st = os.stat(full)
+                st = entry.stat()
             except OSError as exc:
                 logger.warning("%s: cannot stat: %s", full, exc.strerror)
                 continue
-            if not os.path.isfile(full):
+            if not stat.S_ISREG(st.st_mode):
                 continue
             out.append(FileEntry(rel, st.st_size, st.st_mtime_ns))
     out.sort(key=lambda e: e.path)
