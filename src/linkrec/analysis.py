@@ -124,7 +124,26 @@ def terms(text: str) -> list[str]:
     >>> terms("Muscle cramps and the heat")
     ['muscl', 'cramp', 'muscl cramp', 'heat']
     """
-    return terms_and_words(text)[0]
+    # The loop of terms_and_words without collecting the words (this runs on every passage too).
+    out: list[str] = []
+    append = out.append
+    cache_get = _CONTENT_STEMS.get
+    content_stem = _content_stem
+    findall = _WORD_RE.findall
+    for line in text.lower().split("\n"):
+        prev = ""
+        for w in findall(line):
+            s = cache_get(w, "")
+            if s == "":
+                s = content_stem(w)
+            if s is None:
+                prev = ""
+                continue
+            append(s)
+            if prev:
+                append(prev + " " + s)
+            prev = s
+    return out
 
 
 def terms_and_words(text: str) -> tuple[list[str], list[str]]:
