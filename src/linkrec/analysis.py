@@ -182,4 +182,6 @@ def terms_and_words(text: str) -> tuple[list[str], list[str]]:
 def count_surfaces(tokens: Iterable[str]) -> dict[str, int]:
     """Count lower-case content words, to pick the most common written form of each stem."""
     stop = STOP_WORDS
-    return dict(Counter(w for w in tokens if len(w) > 1 and w not in stop and not w[0].isdigit()))
+    # Count every token, then keep the content words (each distinct word checked once; the
+    # order of first occurrence is the same).
+    return {w: c for w, c in Counter(tokens).items() if len(w) > 1 and w not in stop and not w[0].isdigit()}
