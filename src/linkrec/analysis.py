@@ -62,6 +62,12 @@ def light_stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=500_000)
+def word_forms(word: str) -> tuple[str, str]:
+    """``(stem(word), light_stem(word))`` of a lower-case word, cached (pages repeat their words)."""
+    return stem(word), light_stem(word)
+
+
 def vocab_terms(key: Sequence[str]) -> list[str]:
     """The vectorizer terms (stemmed unigrams, then bigrams) of a phrase key's content words."""
     content = [stem(w) for w in key if len(w) > 1 and w not in STOP_WORDS and not w[0].isdigit()]
@@ -90,6 +96,23 @@ def phrase_key(text: str) -> tuple[str, ...]:
     return tuple(light_stem(w) for w in words(text))
 
 
+_CONTENT_STEMS: dict[str, str | None] = {}
+"""Cache of :func:`_content_stem`: a page's words repeat, and so do the corpus's."""
+_CONTENT_STEMS_MAX = 500_000
+
+
+def _content_stem(word: str) -> str | None:
+    """The stem of a lower-case content word (as :func:`terms` keeps it), None for any other word."""
+    cached = _CONTENT_STEMS.get(word, "")
+    if cached != "":
+        return cached
+    if len(_CONTENT_STEMS) >= _CONTENT_STEMS_MAX:
+        _CONTENT_STEMS.clear()
+    result = None if len(word) < 2 or word in STOP_WORDS or word[0].isdigit() else stem(word)
+    _CONTENT_STEMS[word] = result
+    return result
+
+
 def terms(text: str) -> list[str]:
     """Vectorizer terms of ``text``: stemmed content unigrams and adjacent-content-word bigrams.
 
@@ -101,17 +124,21 @@ def terms(text: str) -> list[str]:
     >>> terms("Muscle cramps and the heat")
     ['muscl', 'cramp', 'muscl cramp', 'heat']
     """
+    # The loop of terms_and_words without collecting the words (this runs on every passage too).
     out: list[str] = []
     append = out.append
-    stop = STOP_WORDS
+    cache_get = _CONTENT_STEMS.get
+    content_stem = _content_stem
     findall = _WORD_RE.findall
     for line in text.lower().split("\n"):
         prev = ""
         for w in findall(line):
-            if len(w) < 2 or w in stop or w[0].isdigit():
+            s = cache_get(w, "")
+            if s == "":
+                s = content_stem(w)
+            if s is None:
                 prev = ""
                 continue
-            s = stem(w)
             append(s)
             if prev:
                 append(prev + " " + s)
@@ -119,7 +146,42 @@ def terms(text: str) -> list[str]:
     return out
 
 
+def terms_and_words(text: str) -> tuple[list[str], list[str]]:
+    """``(terms(text), words(text))`` in one pass over the text.
+
+    Examples
+    --------
+    >>> terms_and_words("Muscle cramps\\nand the heat")
+    (['muscl', 'cramp', 'muscl cramp', 'heat'], ['muscle', 'cramps', 'and', 'the', 'heat'])
+    """
+    out: list[str] = []
+    all_words: list[str] = []
+    append = out.append
+    extend_words = all_words.extend
+    cache_get = _CONTENT_STEMS.get
+    content_stem = _content_stem
+    findall = _WORD_RE.findall
+    for line in text.lower().split("\n"):
+        prev = ""
+        line_words = findall(line)
+        extend_words(line_words)
+        for w in line_words:
+            s = cache_get(w, "")
+            if s == "":
+                s = content_stem(w)
+            if s is None:
+                prev = ""
+                continue
+            append(s)
+            if prev:
+                append(prev + " " + s)
+            prev = s
+    return out, all_words
+
+
 def count_surfaces(tokens: Iterable[str]) -> dict[str, int]:
     """Count lower-case content words, to pick the most common written form of each stem."""
     stop = STOP_WORDS
-    return dict(Counter(w for w in tokens if len(w) > 1 and w not in stop and not w[0].isdigit()))
+    # Count every token, then keep the content words (each distinct word checked once; the
+    # order of first occurrence is the same).
+    return {w: c for w, c in Counter(tokens).items() if len(w) > 1 and w not in stop and not w[0].isdigit()}

@@ -42,9 +42,9 @@ class Word:
 def linkable_words(doc: Document) -> list[list[Word]]:
     """The words of each linkable run of the page, with their offsets."""
     runs: list[list[Word]] = []
+    forms = analysis.word_forms
     for span in doc.linkable:
-        ws = [Word(s, e, w, analysis.stem(w), analysis.light_stem(w))
-              for s, e, w in analysis.word_spans(doc.text, span.start, span.end)]
+        ws = [Word(s, e, w, *forms(w)) for s, e, w in analysis.word_spans(doc.text, span.start, span.end)]
         if ws:
             runs.append(ws)
     return runs
@@ -68,7 +68,7 @@ def code_runs(doc: Document) -> list[tuple[int, int, list[Word]]]:
     """``(start, end, words)`` of every whole inline code span a link may wrap."""
     out = []
     for span in doc.wrappable:
-        ws = [Word(s, e, w, analysis.stem(w), analysis.light_stem(w))
+        ws = [Word(s, e, w, *analysis.word_forms(w))
               for s, e, w in analysis.word_spans(doc.text, span.start, span.end)]
         if ws and len(ws) <= MAX_PHRASE_WORDS:
             out.append((span.start, span.end, ws))
@@ -92,16 +92,26 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
     phrases = index.phrases if table is None else table
     spec_cache: dict[tuple[str, ...], float] = {}
     out: dict[int, list[Mention]] = {}
+    starts = _key_starts(phrases, stats.table) if table is None else _starts_of(table)
+    starts_get = starts.get
     for ws in runs:
         keys = [w.key for w in ws]
+        content: list[bool] | None = None
         for i in range(len(ws)):
             for n in range(1, min(MAX_PHRASE_WORDS, len(ws) - i) + 1):
                 key = tuple(keys[i:i + n])
-                hits = phrases.get(key)
-                learned = stats.targets(key, holdout) if key in stats.table else None
+                found = starts_get(key)
+                if found is None:
+                    break  # no name or learned anchor starts with these words: none longer matches
+                if not found:
+                    continue
+                hits = phrases.get(key) if found & _NAME else None
+                learned = stats.targets(key, holdout) if found & _LEARNED else None
                 if not hits and not learned:
                     continue
-                if not any(analysis.is_content_word(w.lower) for w in ws[i:i + n]):
+                if content is None:
+                    content = [analysis.is_content_word(w.lower) for w in ws]
+                if not any(content[i:i + n]):
                     continue
                 if n > 1 and text and _CLAUSE_BREAK_RE.search(text, ws[i].end, ws[i + n - 1].start):
                     continue
@@ -137,6 +147,41 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
             seen.add(tag)
             out.setdefault(target, []).append(Mention(target, start, end, key, source, spec))
     return out
+
+
+_NAME = 1
+_LEARNED = 2
+"""Bits of :func:`_key_starts`: the phrase is a name key, a learned-anchor key."""
+
+
+def _starts_of(names: Iterable[tuple[str, ...]], learned: Iterable[tuple[str, ...]] = ()) -> dict[tuple[str, ...], int]:
+    """Every key of ``names`` and ``learned`` and every leading part of one (``("a", "b", "c")``
+    gives ``("a",)``, ``("a", "b")`` and itself), with the bits saying which tables hold it as a
+    whole key (0 for a leading part only): a phrase that is none of these starts no key."""
+    starts: dict[tuple[str, ...], int] = {}
+    for bit, table in ((_NAME, names), (_LEARNED, learned)):
+        for key in table:
+            for n in range(1, len(key)):
+                starts.setdefault(key[:n], 0)
+            starts[key] = starts.get(key, 0) | bit
+    return starts
+
+
+_starts_cache: tuple[object, object, dict[tuple[str, ...], int]] | None = None
+"""The last :func:`_key_starts` result, with the two tables it was computed from."""
+
+
+def _key_starts(names: Mapping[tuple[str, ...], object],
+                learned: Mapping[tuple[str, ...], object]) -> dict[tuple[str, ...], int]:
+    """:func:`_starts_of` the index's name phrases and learned anchors, computed once per pair of
+    tables (by identity; never modified)."""
+    global _starts_cache
+    cached = _starts_cache
+    if cached is not None and cached[0] is names and cached[1] is learned:
+        return cached[2]
+    starts = _starts_of(names, learned)
+    _starts_cache = (names, learned, starts)
+    return starts
 
 
 def term_positions(runs: Sequence[Sequence[Word]], text: str) -> dict[tuple[str, ...], list[tuple[int, int]]]:

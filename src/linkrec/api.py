@@ -353,6 +353,8 @@ class _Budget:
         """Whether a mention may be the anchor."""
         if m.start < self.first_allowed:
             return False
+        if not self.rules.anchors and not self.rules.phrases:
+            return True  # no anchor rule to check (the usual case)
         return not self.rules.blocks_anchor(self.page, text[m.start:m.end])
 
     def drop(self, target: str, title: str, score: float, rule: str) -> None:

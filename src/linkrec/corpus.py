@@ -12,6 +12,7 @@ import fnmatch
 import hashlib
 import logging
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -58,6 +59,12 @@ class PageRecord:
     """``(kind, target as written, link text)`` for every link of the page."""
     n_words: int
 
+    def __reduce__(self) -> tuple[type[PageRecord], tuple[object, ...]]:
+        """Pickle as a constructor call: a model holds one record per page, and the generic
+        state of a slotted dataclass costs about a third more to save and to load."""
+        return (PageRecord, (self.path, self.sha256, self.size, self.mtime_ns, self.title, self.aliases,
+                             self.keywords, self.url, self.draft, self.links, self.n_words))
+
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
@@ -101,26 +108,45 @@ def scan(root: Path, settings: Settings) -> list[FileEntry]:
     def onerror(exc: OSError) -> None:
         logger.warning("%s: cannot list folder: %s", exc.filename, exc.strerror)
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        rel_dir = "" if rel_dir == "." else rel_dir + "/"
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not d.startswith(".") and not d.lower().endswith(exts) and not ignored(rel_dir + d)
-        )
-        for name in filenames:
+    # A top-down walk like ``os.walk`` (symlinked folders are not entered), with one stat per file
+    # and the relative paths built as it goes.
+    folders = [(str(root), "")]
+    while folders:
+        folder, rel_dir = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            onerror(exc)
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name.startswith(".") or name.lower().endswith(exts) or ignored(rel_dir + name):
+                    continue
+                try:
+                    is_link = entry.is_symlink()
+                except OSError:
+                    is_link = False
+                if not is_link:
+                    folders.append((os.path.join(folder, name), rel_dir + name + "/"))
+                continue
             if name.startswith(".") or not name.lower().endswith(exts):
                 continue
             rel = rel_dir + name
             if ignored(rel):
                 continue
-            full = os.path.join(dirpath, name)
+            full = os.path.join(folder, name)
             try:
-                st = os.stat(full)
+                st = entry.stat()
             except OSError as exc:
                 logger.warning("%s: cannot stat: %s", full, exc.strerror)
                 continue
-            if not os.path.isfile(full):
+            if not stat.S_ISREG(st.st_mode):
                 continue
             out.append(FileEntry(rel, st.st_size, st.st_mtime_ns))
     out.sort(key=lambda e: e.path)
@@ -153,9 +179,12 @@ def read_text(file: Path, *, display: str, max_bytes: int) -> tuple[str, str]:
     return decode_page(data, display), hashlib.sha256(data).hexdigest()
 
 
-def page_terms(doc: Document, settings: Settings) -> dict[str, int]:
-    """Term counts of a parsed page: title (with aliases, keywords) and headings weighted up."""
-    counts = Counter(analysis.terms(doc.body))
+def page_terms(doc: Document, settings: Settings, *, body_terms: list[str] | None = None) -> dict[str, int]:
+    """Term counts of a parsed page: title (with aliases, keywords) and headings weighted up.
+
+    ``body_terms`` is ``analysis.terms(doc.body)`` when the caller already has it.
+    """
+    counts = Counter(analysis.terms(doc.body) if body_terms is None else body_terms)
     for text, weight in (("\n".join((doc.title, *doc.aliases, *doc.keywords)), settings.title_weight),
                          ("\n".join(doc.headings), settings.heading_weight)):
         for term, c in Counter(analysis.terms(text)).items():
@@ -163,10 +192,11 @@ def page_terms(doc: Document, settings: Settings) -> dict[str, int]:
     return dict(counts)
 
 
-def parse_page(text: str, path: str, settings: Settings) -> Document:
-    """Parse page text with the corpus settings."""
+def parse_page(text: str, path: str, settings: Settings, *, placements: bool = True) -> Document:
+    """Parse page text with the corpus settings (``placements=False``: without the linkable and
+    wrappable spans, which indexing does not need; see :func:`~linkrec.markdown.parse_document`)."""
     return parse_document(text, path, tables_linkable=settings.tables_linkable,
-                          headings_linkable=settings.headings_linkable)
+                          headings_linkable=settings.headings_linkable, placements=placements)
 
 
 def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
@@ -174,10 +204,13 @@ def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
     root, rel, size, mtime_ns, settings = args
     try:
         text, digest = read_text(Path(root) / rel, display=rel, max_bytes=int(settings.max_page_mb * 1e6))
-        doc = parse_page(text, rel, settings)
+        doc = parse_page(text, rel, settings, placements=False)
     except ParseError as exc:
         return Skipped(rel, str(exc), size, mtime_ns)
-    words = analysis.words(doc.title + "\n" + doc.body)
+    # The words of the title and the body (as ``words(title + "\n" + body)``: no word spans a line
+    # break), and the body's terms, from one pass over the body.
+    body_terms, body_words = analysis.terms_and_words(doc.body)
+    words = analysis.words(doc.title) + body_words
     record = PageRecord(
         path=rel, sha256=digest, size=size, mtime_ns=mtime_ns, title=doc.title,
         aliases=doc.aliases, keywords=doc.keywords, url=doc.url, draft=doc.draft,
@@ -186,7 +219,8 @@ def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
     no_body = not doc.body.strip() and not doc.headings
     warnings = (*doc.warnings, "no text to index but its title (only front matter or markup)") if no_body \
         else doc.warnings
-    return ParsedPage(record, page_terms(doc, settings), analysis.count_surfaces(words), tuple(warnings))
+    return ParsedPage(record, page_terms(doc, settings, body_terms=body_terms), analysis.count_surfaces(words),
+                      tuple(warnings))
 
 
 def _jobs(settings: Settings, n: int) -> int:

@@ -7,6 +7,8 @@ building, a ``LinkIndex`` is never mutated.
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -25,21 +27,16 @@ MAX_PHRASE_WORDS = 6
 
 def _csr(rows: Sequence[dict[str, int]], vocab: dict[str, int]) -> sp.csr_matrix:
     """Count matrix of ``rows`` over ``vocab`` (unknown terms dropped)."""
-    indptr = [0]
-    indices: list[int] = []
-    data: list[int] = []
     get = vocab.get
-    for row in rows:
-        for t, c in row.items():
-            j = get(t)
-            if j is not None:
-                indices.append(j)
-                data.append(c)
-        indptr.append(len(indices))
-    m = sp.csr_matrix(
-        (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(rows), len(vocab)),
-    )
+    n_cells = sum(map(len, rows))
+    cols = np.fromiter(map(get, itertools.chain.from_iterable(rows), itertools.repeat(-1)), dtype=np.int64,
+                       count=n_cells)
+    data = np.fromiter(itertools.chain.from_iterable(row.values() for row in rows), dtype=np.float32, count=n_cells)
+    known = cols >= 0
+    row_of = np.repeat(np.arange(len(rows)), np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)))
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of[known], minlength=len(rows)), out=indptr[1:])
+    m = sp.csr_matrix((data[known], cols[known].astype(np.int32), indptr), shape=(len(rows), len(vocab)))
     m.sort_indices()
     return m
 
@@ -116,10 +113,7 @@ class LinkIndex:
         """
         if not parsed:
             raise CorpusError("no usable page: the corpus has no Markdown page that could be read")
-        df: dict[str, int] = {}
-        for p in parsed:
-            for t in p.terms:
-                df[t] = df.get(t, 0) + 1
+        df = Counter(itertools.chain.from_iterable(p.terms for p in parsed))
         # Bigrams seen in one page only carry no similarity and bloat the model.
         keep = sorted(t for t, c in df.items() if c >= 2 or " " not in t)
         if not keep:

@@ -29,17 +29,20 @@ from __future__ import annotations
 import bisect
 import datetime
 import functools
+import itertools
 import logging
 import re
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 import yaml
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, helpers
 from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_inline import StateInline, autolink, backtick, html_inline, image, link
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 
 from .documents import Document, Link, Span
 from .errors import ParseError
@@ -50,6 +53,8 @@ logger = logging.getLogger(__name__)
 
 _RANGE_KEY = "linkrec_range"
 """Key in ``Token.meta`` where the wrapped inline rules store ``(start, end, label_end)``."""
+_LABEL_KEY = "linkrec_link_label"
+"""Key in the parse ``env`` where the link rule's label search leaves ``(src, start, label_end)``."""
 
 _NEWLINE_RE = re.compile(r"\r\n?|\n")
 _WIKILINK_RE = re.compile(r"(?<!\\)(!?)\[\[([^\[\]\n]+)\]\]")
@@ -137,12 +142,18 @@ class _Lines:
     __slots__ = ("ends", "starts")
 
     def __init__(self, text: str) -> None:
-        starts = [0]
-        ends: list[int] = []
-        for match in _NEWLINE_RE.finditer(text):
-            ends.append(match.start())
-            starts.append(match.end())
-        ends.append(len(text))
+        if "\r" not in text:  # the common case, from line lengths
+            sizes = [len(line) + 1 for line in text.split("\n")]
+            starts = [0, *itertools.accumulate(sizes)]
+            starts.pop()
+            ends = [start + size - 1 for start, size in zip(starts, sizes)]
+        else:
+            starts = [0]
+            ends = []
+            for match in _NEWLINE_RE.finditer(text):
+                ends.append(match.start())
+                starts.append(match.end())
+            ends.append(len(text))
         self.starts = starts
         self.ends = ends
 
@@ -197,6 +208,20 @@ class _HtmlState:
                 self.code = max(self.code + step, 0)
 
 
+class _Options(OptionsDict):
+    """markdown-it's options with a plain-dict ``get``: the parser reads an option for nearly
+    every token, and the generic ``Mapping.get`` costs a few percent of a page's parse. Only for a
+    parser whose options are final (nothing sets them afterwards)."""
+
+    def __init__(self, options: OptionsDict) -> None:
+        super().__init__(dict(options))  # type: ignore[arg-type]
+        self._plain: dict[str, Any] = dict(options)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The option ``key``, or ``default``."""
+        return self._plain.get(key, default)
+
+
 class _Parser(MarkdownIt):
     """markdown-it that keeps destinations exactly as written and accepts every scheme."""
 
@@ -232,7 +257,7 @@ def _tracked(
             for index in range(count, len(tokens)):
                 token = tokens[index]
                 if token.type == token_type:
-                    label_end = parseLinkLabel(state, start, True) if with_label else -1
+                    label_end = _label_end(state, start) if with_label else -1
                     token.meta[_RANGE_KEY] = (start, end, label_end)
                     break
         return True
@@ -240,10 +265,30 @@ def _tracked(
     return run
 
 
+def _recording_link_label(state: StateInline, start: int, disableNested: bool = False) -> int:  # noqa: N803
+    """markdown-it's ``parseLinkLabel``, remembering in ``state.env`` the label the link rule found."""
+    end = parseLinkLabel(state, start, disableNested)
+    if disableNested:  # the link rule's own call, at the opening bracket
+        state.env[_LABEL_KEY] = (state.src, start, end)
+    return end
+
+
+def _label_end(state: StateInline, start: int) -> int:
+    """Where the label of the link opened at ``start`` ends: what the link rule just found (or
+    found again, when a nested rule has recorded its own label since)."""
+    found = state.env.get(_LABEL_KEY)
+    if found is not None and found[0] is state.src and found[1] == start:
+        return int(found[2])
+    return parseLinkLabel(state, start, True)
+
+
 @functools.lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     """Build (once) the markdown-it parser used for every page."""
     md = _Parser("commonmark", {"inline_definitions": True})
+    md.helpers = SimpleNamespace(parseLinkLabel=_recording_link_label,
+                                 parseLinkDestination=helpers.parseLinkDestination,
+                                 parseLinkTitle=helpers.parseLinkTitle)
     md.enable(["table", "strikethrough"])
     # Keep escapes and entities as separate ``text_special`` tokens so text tokens stay literal.
     md.disable("text_join")
@@ -253,6 +298,7 @@ def _markdown() -> MarkdownIt:
     ruler.at("autolink", _tracked(autolink, "<", "link_open", False))
     ruler.at("backticks", _tracked(backtick, "`", "code_inline", False))
     ruler.at("html_inline", _tracked(html_inline, "<", "html_inline", False))
+    md.options = _Options(md.options)
     return md
 
 
@@ -295,7 +341,7 @@ def decode_page(data: bytes, path: str) -> str:
 
 
 def parse_document(text: str, path: str, *, tables_linkable: bool = False,
-                   headings_linkable: bool = False) -> Document:
+                   headings_linkable: bool = False, placements: bool = True) -> Document:
     """Parse one Markdown page.
 
     Parameters
@@ -308,6 +354,10 @@ def parse_document(text: str, path: str, *, tables_linkable: bool = False,
         Whether plain text in table cells may receive new links (default ``False``).
     headings_linkable : bool, optional
         Whether plain text in Markdown headings may receive new links (default ``False``).
+    placements : bool, optional
+        Whether to locate where new links may go (``Document.linkable`` and ``wrappable``;
+        default ``True``). Indexing needs only the text and the links: without placements both
+        are empty and the page parses faster; everything else is the same.
 
     Returns
     -------
@@ -327,7 +377,8 @@ def parse_document(text: str, path: str, *, tables_linkable: bool = False,
     body_start = lines.starts[first_body_line] if first_body_line < len(lines) else len(text)
 
     try:
-        analysis = _Analyser(text, lines, first_body_line, tables_linkable, headings_linkable).run(body_start)
+        analysis = _Analyser(text, lines, first_body_line, tables_linkable, headings_linkable,
+                             placements).run(body_start)
     except Exception as exc:  # pragma: no cover - safety net for the never-raise contract
         logger.debug("cannot analyse %s", path, exc_info=True)
         warnings.append(f"internal error while parsing Markdown ({type(exc).__name__}); "
@@ -493,8 +544,10 @@ class _Analyser:
     """Walk markdown-it's tokens for one page and collect spans, links and text."""
 
     def __init__(self, text: str, lines: _Lines, line_offset: int, tables_linkable: bool,
-                 headings_linkable: bool = False) -> None:
+                 headings_linkable: bool = False, placements: bool = True) -> None:
         self.text = text
+        self.placements = placements
+        """Whether to collect linkable and wrappable spans (not needed to index a page)."""
         self.lines = lines
         self.line_offset = line_offset
         self.tables_linkable = tables_linkable
@@ -553,6 +606,8 @@ class _Analyser:
             previous = token
 
         links = sorted(self.links, key=lambda item: (item.span.start, item.span.end))
+        if not self.placements:
+            return _Analysis(tuple(self.headings), self.h1, "\n\n".join(self.blocks), (), tuple(links))
         # Safety net: keep spans sorted, disjoint and clear of every link (spans of links that
         # could not be mapped exactly are widened to whole lines).
         spans = sorted(self.spans, key=lambda span: (span.start, span.end))
@@ -612,8 +667,9 @@ class _Analyser:
 
         parts: list[str] = []
         fragments: list[tuple[int, int]] = []
-        linkable_role = (role == _PARAGRAPH or (role == _CELL and self.tables_linkable)
-                         or (role == _HEADING and self.headings_linkable))
+        linkable_role = self.placements and (
+            role == _PARAGRAPH or (role == _CELL and self.tables_linkable)
+            or (role == _HEADING and self.headings_linkable))
         _render(pieces, cuts, role == _HEADING, parts, fragments)
         if linkable_role:
             text = self.text

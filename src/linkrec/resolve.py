@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlsplit
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _INDEX_NAMES = ("index", "_index", "README", "readme")
+_TARGETS_MAX = 200_000
+"""Destinations remembered by a resolver, at most (the cache is emptied when full)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,10 @@ class Resolver:
         self._names: dict[str, list[str]] = {}
         self._urls: dict[str, str] = {}
         self._slugs: dict[str, list[str]] = {}
+        self._targets: dict[str, tuple[str | None, str | None]] = {}
+        """Cache of :meth:`_parse_target` (pages link to the same destinations again and again)."""
+        self._folder: tuple[str | None, str] = (None, "")
+        """The last linking page and its folder."""
         for p in pages:
             self._paths[p.path] = p.path
             self._lower_paths.setdefault(p.path.lower(), p.path)
@@ -125,28 +131,45 @@ class Resolver:
             return None
         if wikilink:
             return self._resolve_wikilink(target)
-        if target.startswith("<") and target.endswith(">"):
-            target = target[1:-1]
-        if _SCHEME_RE.match(target) and not re.match(r"^[a-zA-Z]:[\\/]", target):
-            if self._base and target.lower().startswith(self._base.lower()):
-                return self._lookup_site(target[len(self._base):] or "/")
-            return None
-        if target.startswith("//"):
-            return None
-        parts = urlsplit(target)
-        path = unquote(parts.path)
-        if not path:
-            return None  # '#fragment' or '?query' only: the page itself
-        if path.startswith("/"):
-            hit = self._lookup_path(posixpath.normpath(path.lstrip("/")))
-            return hit or self._lookup_site(path)
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+        known = self._targets.get(target)
+        if known is None:
+            if len(self._targets) >= _TARGETS_MAX:
+                self._targets.clear()
+            known = self._targets[target] = self._parse_target(target)
+        path, hit = known
+        if path is None:
+            return hit
+        last_source, folder = self._folder
+        if last_source != source:
+            folder = posixpath.dirname(source)
+            self._folder = (source, folder)
+        joined = posixpath.normpath(posixpath.join(folder, path))
         if joined.startswith("../"):
             joined = posixpath.normpath(path)
         hit = self._lookup_path(joined)
         if hit is None:
             hit = self._lookup_site(joined)
         return hit
+
+    def _parse_target(self, target: str) -> tuple[str | None, str | None]:
+        """What resolving a (stripped, non-wiki) destination needs: ``(relative path, None)`` when
+        it depends on the linking page's folder, else ``(None, the page it resolves to or None)``."""
+        if target.startswith("<") and target.endswith(">"):
+            target = target[1:-1]
+        if _SCHEME_RE.match(target) and not re.match(r"^[a-zA-Z]:[\\/]", target):
+            if self._base and target.lower().startswith(self._base.lower()):
+                return None, self._lookup_site(target[len(self._base):] or "/")
+            return None, None
+        if target.startswith("//"):
+            return None, None
+        parts = urlsplit(target)
+        path = unquote(parts.path)
+        if not path:
+            return None, None  # '#fragment' or '?query' only: the page itself
+        if path.startswith("/"):
+            hit = self._lookup_path(posixpath.normpath(path.lstrip("/")))
+            return None, hit or self._lookup_site(path)
+        return path, None
 
     def _resolve_wikilink(self, target: str) -> str | None:
         """Obsidian order: exact path, then unique file name, then title or alias."""
