@@ -49,6 +49,8 @@ def main() -> None:
     base = _timed(lambda x: re.findall(r"\w+", x[0].lower()), texts)
     for name, fn, items in (("suggest", lambda x: rec.suggest(x[0], path=x[1]), texts),
                             ("inbound", lambda x: rec.inbound(x[0], path=x[1]), texts[:args.inbound_pages])):
+        if not items:
+            continue
         ms = _timed(fn, items)
         print(f"{name:8} n={len(ms):4}  median {np.median(ms):7.1f} ms  p95 {np.percentile(ms, 95):7.1f} ms  "
               f"max {ms.max():7.1f} ms   baseline regex median {np.median(base[:len(ms)]):.2f} ms")

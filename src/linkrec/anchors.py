@@ -318,6 +318,16 @@ def cue_words(text: str, m: Mention) -> tuple[str, str]:
     return previous_word(text, m.start), next_word(text, m.end)
 
 
+PlaceCues = tuple[str, str, frozenset[str], frozenset[str]]
+"""Cue keys of a place: word before, word after, words around, words of the heading above."""
+
+
+def place_cues(text: str, m: Mention) -> PlaceCues:
+    """Every cue key of a place (see :data:`PlaceCues`)."""
+    return (previous_word(text, m.start), next_word(text, m.end), frozenset(context_words(text, m)),
+            frozenset(section_words(text, m)))
+
+
 CONTEXT_CHARS = 60
 """Characters on each side of a place whose words are its context."""
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
@@ -389,11 +399,14 @@ def occurrences(ms: Sequence[Mention]) -> list[Occurrence]:
 
 
 def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: str,
-                        cues: Mapping[str, float] | None = None, holdout: Holdout | None = None) -> np.ndarray:
+                        cues: Mapping[str, float] | None = None, holdout: Holdout | None = None,
+                        with_cues: bool = True) -> np.ndarray:
     """Features (:data:`ANCHOR_FEATURES`) of a target's candidate anchor places in ``text``.
 
     ``cues`` maps a previous word (and, prefixed ``>``, a next word; prefixed ``~``, a word
-    nearby; prefixed ``#``, a word of the heading above) to its learned link rate (key ``""`` is the default rate).
+    nearby; prefixed ``#``, a word of the heading above) to its learned link rate (key ``""``
+    is the default rate). Without ``with_cues`` the four cue columns are left at 0 (the learner
+    fills them in itself).
     """
     cues = cues or {}
     default_cue = cues.get("", 0.0)
@@ -407,9 +420,24 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
         first_key.setdefault(o.mention.key, o.mention.start)
     first = min((o.mention.start for o in occs), default=0)
     out = np.zeros((len(occs), len(ANCHOR_FEATURES)))
+    by_key: dict[tuple[str, ...], tuple[float, float]] = {}  # (link probability, target share)
+    by_heading: dict[int, float] = {}
+    by_text: dict[str, float] = {}
     for r, o in enumerate(occs):
         m = o.mention
-        hits = stats.targets(m.key, holdout)
+        per_key = by_key.get(m.key)
+        if per_key is None:
+            hits = stats.targets(m.key, holdout)
+            per_key = by_key[m.key] = (stats.link_probability(m.key, holdout),
+                                       hits.get(m.target, 0) / (sum(hits.values()) or 1))
+        heading = text.rfind("\n#", 0, m.start) if with_cues else -1
+        section = by_heading.get(heading)
+        if section is None:
+            section = by_heading[heading] = context_cue(cues, section_words(text, m), default_cue) if with_cues else 0.0
+        phrase = text[m.start:m.end]
+        cover = by_text.get(phrase)
+        if cover is None:
+            cover = by_text[phrase] = sum(weights.get(x, 0.0) for x in {analysis.stem(w) for w in analysis.words(phrase)}) / total
         out[r] = (
             "title" in o.sources, "alias" in o.sources, "keyword" in o.sources, "anchor" in o.sources,
             "term" in o.sources,
@@ -417,16 +445,16 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
             m.start == first,
             1.0 - m.start / max(1, text_len),
             min(6, len(m.key)) / 6,
-            stats.link_probability(m.key, holdout),
-            hits.get(m.target, 0) / (sum(hits.values()) or 1),
+            per_key[0],
+            per_key[1],
             m.specificity,
-            cues.get(previous_word(text, m.start), default_cue),
-            cues.get(next_word(text, m.end), default_cue),
-            context_cue(cues, context_words(text, m), default_cue),
-            context_cue(cues, section_words(text, m), default_cue),
+            cues.get(previous_word(text, m.start), default_cue) if with_cues else 0.0,
+            cues.get(next_word(text, m.end), default_cue) if with_cues else 0.0,
+            context_cue(cues, context_words(text, m), default_cue) if with_cues else 0.0,
+            section,
             is_list_item(text, m.start),
             "partial" in o.sources,
-            sum(weights.get(x, 0.0) for x in {analysis.stem(w) for w in analysis.words(text[m.start:m.end])}) / total,
+            cover,
         )
     return out
 

@@ -110,24 +110,33 @@ CUE_SMOOTHING = 5.0
 """Pseudo-count pulling a rare previous word's link rate towards the overall rate."""
 
 
-def cue_counts(cases: Sequence[tuple[list[anchors_mod.Occurrence], np.ndarray, str, Any]]) -> dict[str, list[int]]:
-    """For each word that precedes (and, prefixed ``>``, follows) a candidate anchor place:
-    [places linked, places]."""
+Case = tuple[list[anchors_mod.Occurrence], np.ndarray, str, Any]
+"""(candidate places of a linked target, which of them the author linked, page text, holdout)."""
+
+
+def case_cues(cases: Sequence[Case]) -> list[list[anchors_mod.PlaceCues]]:
+    """The cue keys of every place of every case (computed once, used three times)."""
+    return [[anchors_mod.place_cues(text, o.mention) for o in occs] for occs, _, text, _ in cases]
+
+
+def cue_counts(cases: Sequence[Case], keys: Sequence[Sequence[anchors_mod.PlaceCues]] | None = None
+               ) -> dict[str, list[int]]:
+    """For each cue key of a candidate anchor place (the word before; ``>`` the word after; ``~``
+    a word around; ``#`` a word of the heading above): [places linked, places]."""
+    keys = case_cues(cases) if keys is None else keys
     seen: dict[str, list[int]] = {}
-    for occs, labels, text, _ in cases:
-        for o, y in zip(occs, labels):
-            for key in (*anchors_mod.cue_words(text, o.mention), *anchors_mod.context_words(text, o.mention),
-                        *anchors_mod.section_words(text, o.mention)):
+    for (_, labels, _, _), places in zip(cases, keys):
+        for (before, after, near, above), y in zip(places, labels):
+            for key in (before, after, *near, *above):
                 c = seen.setdefault(key, [0, 0])
                 c[0] += int(y)
                 c[1] += 1
     return seen
 
 
-def learn_cues(cases: Sequence[tuple[list[anchors_mod.Occurrence], np.ndarray, str, Any]]) -> dict[str, float]:
-    """Link rate of each word that precedes (or, ``>word``, follows) a candidate anchor place
-    (smoothed); key '' = overall."""
-    seen = cue_counts(cases)
+def learn_cues(cases: Sequence[Case], counts: dict[str, list[int]] | None = None) -> dict[str, float]:
+    """Link rate of each cue key of a candidate anchor place (smoothed); key '' = overall."""
+    seen = cue_counts(cases) if counts is None else counts
     before = [c for w, c in seen.items() if w[:1] not in (">", "~", "#")]
     prior = sum(c[0] for c in before) / (sum(c[1] for c in before) or 1)
     rates = {w: (c[0] + CUE_SMOOTHING * prior) / (c[1] + CUE_SMOOTHING) for w, c in seen.items() if c[1] >= 3}
@@ -136,7 +145,8 @@ def learn_cues(cases: Sequence[tuple[list[anchors_mod.Occurrence], np.ndarray, s
 
 
 def held_out_cues(occs: Sequence[anchors_mod.Occurrence], labels: np.ndarray, text: str,
-                  counts: dict[str, list[int]], prior: float) -> np.ndarray:
+                  counts: dict[str, list[int]], prior: float,
+                  keys: Sequence[anchors_mod.PlaceCues] | None = None) -> np.ndarray:
     """The four cues (previous word, next word, words nearby, words of the heading above) of each
     training place, with that place's own label left out of the counts, so the cues' learned
     weights are not inflated by the labels they predict."""
@@ -146,13 +156,13 @@ def held_out_cues(occs: Sequence[anchors_mod.Occurrence], labels: np.ndarray, te
         linked, seen = linked - y, seen - 1
         return (linked + CUE_SMOOTHING * prior) / (seen + CUE_SMOOTHING) if seen >= 3 else prior
 
+    keys = [anchors_mod.place_cues(text, o.mention) for o in occs] if keys is None else keys
     out = np.empty((len(occs), 4))
-    for k, (o, y) in enumerate(zip(occs, labels)):
-        before, after = anchors_mod.cue_words(text, o.mention)
-        near = [rate(w, int(y)) for w in anchors_mod.context_words(text, o.mention)]
-        above = [rate(w, int(y)) for w in anchors_mod.section_words(text, o.mention)]
-        out[k] = (rate(before, int(y)), rate(after, int(y)), sum(near) / len(near) if near else prior,
-                  sum(above) / len(above))
+    for k, ((before, after, near, above), y) in enumerate(zip(keys, labels)):
+        around = [rate(w, int(y)) for w in near]
+        heading = [rate(w, int(y)) for w in above]
+        out[k] = (rate(before, int(y)), rate(after, int(y)), sum(around) / len(around) if around else prior,
+                  sum(heading) / len(heading))
     return out
 
 
@@ -270,13 +280,14 @@ def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = 
                 logger.info("link ranker learned from %d pages, %d candidates, %d links (C=%g)", data.pages, len(y),
                             int(y.sum()), c)
             if len(data.anchor_cases) >= MIN_ANCHOR_TARGETS:
-                cues = learn_cues(data.anchor_cases)
-                counts = cue_counts(data.anchor_cases)
+                keys = case_cues(data.anchor_cases)
+                counts = cue_counts(data.anchor_cases, keys)
+                cues = learn_cues(data.anchor_cases, counts)
                 cue_col = anchors_mod.ANCHOR_FEATURES.index("cue")
                 groups = []
-                for occs, labels, text, h in data.anchor_cases:
-                    x = anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=h)
-                    x[:, cue_col:cue_col + 4] = held_out_cues(occs, labels, text, counts, cues[""])
+                for (occs, labels, text, h), places in zip(data.anchor_cases, keys):
+                    x = anchors_mod.occurrence_features(index, occs, text=text, holdout=h, with_cues=False)
+                    x[:, cue_col:cue_col + 4] = held_out_cues(occs, labels, text, counts, cues[""], places)
                     groups.append((x, labels))
                 anchor_ranker = (fit_pairwise(groups), cues)
                 logger.info("anchor ranker learned from %d linked targets", len(data.anchor_cases))
