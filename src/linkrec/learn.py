@@ -254,7 +254,7 @@ def fit_ranker(x: np.ndarray, y: np.ndarray, c: float = RANKER_C) -> Pipeline:
     piece of evidence can strengthen another: a mention of a page that is also similar); its
     probabilities are the scores."""
     model = Pipeline([("poly", PolynomialFeatures(2, include_bias=False)), ("scale", StandardScaler()),
-                      ("lr", LogisticRegression(C=c, max_iter=5000))])
+                      ("lr", LogisticRegression(C=c, solver="newton-cholesky", max_iter=200))])
     model.fit(x, y)
     return model
 
