@@ -7,7 +7,7 @@ statistics without one page's own links, so that training on that page leaks not
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +35,33 @@ UNSEEN_PAGES = 1.0
 probability: linked on 1 of 1 pages gives 0.5, on 10 of 10 gives 0.91."""
 
 
+class Holdouts(Mapping[int, "Holdout"]):
+    """Page id -> :class:`Holdout`, for every page with an anchor; each built when first asked
+    for (learning needs a few hundred of them, not one per page of a big site)."""
+
+    def __init__(self, index: LinkIndex, per_page: dict[int, dict[Key, set[int]]]) -> None:
+        self._index = index
+        self._per_page = per_page
+        self._built: dict[int, Holdout] = {}
+
+    def __getitem__(self, i: int) -> Holdout:
+        h = self._built.get(i)
+        if h is None:
+            keys = self._per_page[i]
+            h = self._built[i] = Holdout(i, {k: frozenset(ts) for k, ts in keys.items()},
+                                         frozenset(self._index.out_links[i].tolist()))
+        return h
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._per_page)
+
+    def __len__(self) -> int:
+        return len(self._per_page)
+
+    def __contains__(self, i: object) -> bool:
+        return i in self._per_page
+
+
 @dataclass(frozen=True, slots=True)
 class AnchorStats:
     """Phrase -> target -> number of pages that link the target with the phrase, and how often
@@ -50,7 +77,7 @@ class AnchorStats:
     """For every page, the ``(phrase, target)`` of its links (kept to refresh cheaply)."""
 
     @classmethod
-    def learn(cls, index: LinkIndex, previous: AnchorStats | None = None) -> tuple[AnchorStats, dict[int, Holdout]]:
+    def learn(cls, index: LinkIndex, previous: AnchorStats | None = None) -> tuple[AnchorStats, Holdouts]:
         """Count the anchors of every page's links; also return each page's holdout.
 
         ``previous`` (the statistics of the index ``index`` refreshed) lends the anchors of the
@@ -71,11 +98,7 @@ class AnchorStats:
         table = {k: {t: len(p) for t, p in v.items()} for k, v in by_key.items()}
         linking = {k: len(set().union(*v.values())) for k, v in by_key.items()}
         occurring = {k: max(_pages_containing(index, k, df), linking[k]) for k in by_key}
-        holdouts = {
-            i: Holdout(i, {k: frozenset(ts) for k, ts in keys.items()}, frozenset(index.out_links[i].tolist()))
-            for i, keys in per_page.items()
-        }
-        return cls(table, linking, occurring, tuple(anchors_of)), holdouts
+        return cls(table, linking, occurring, tuple(anchors_of)), Holdouts(index, per_page)
 
     def updated(self, index: LinkIndex) -> AnchorStats:
         """These statistics after a refresh that kept every page under its name: only the pages

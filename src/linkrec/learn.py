@@ -12,7 +12,7 @@ every site.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,9 +45,9 @@ MIN_ANCHOR_TARGETS = 40
 """Fewer linked targets with a choice of anchor places than this: use the fixed anchor rules."""
 
 
-def training_pages(index: LinkIndex, holdouts: dict[int, Holdout], n: int, seed: int = 0) -> list[int]:
+def training_pages(index: LinkIndex, holdouts: Mapping[int, Holdout], n: int, seed: int = 0) -> list[int]:
     """A seeded random order of (at most ``n``) pages that link to at least one other page."""
-    ids = sorted(i for i, h in holdouts.items() if h.targets and not index.records[i].draft)
+    ids = sorted(i for i in holdouts if len(index.out_links[i]) and not index.records[i].draft)
     rng = np.random.default_rng(seed)
     return [int(i) for i in rng.permutation(ids)[:n]]
 
@@ -66,7 +66,7 @@ class TrainingSet:
 
 
 def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: list[int],
-                  holdouts: dict[int, Holdout]) -> TrainingSet:
+                  holdouts: Mapping[int, Holdout]) -> TrainingSet:
     """Features and labels of the candidates (and of the candidate anchor places of the linked
     targets) of ``pages`` with their links stripped."""
     out = TrainingSet()
