@@ -243,7 +243,7 @@ def prepare(corpus: Path, work: Path, settings: Settings, *, sample: int, seed: 
             shutil.copyfile(corpus / e.path, dest)
             continue
         text, _ = corpus_mod.read_text(corpus / e.path, display=e.path, max_bytes=int(settings.max_page_mb * 1e6))
-        doc = corpus_mod.parse_page(text, e.path, settings)
+        doc = corpus_mod.parse_page(text, e.path, settings, placements=False)
 
         def internal(link: Any, src: str = e.path) -> str | None:
             hit = resolver.resolve(link.target, src, wikilink=link.kind == "wikilink")

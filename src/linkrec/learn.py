@@ -79,7 +79,7 @@ def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: lis
                                            max_bytes=int(settings.max_page_mb * 1e6))
         except ParseError:
             continue
-        doc = corpus_mod.parse_page(text, rec.path, settings)
+        doc = corpus_mod.parse_page(text, rec.path, settings, placements=False)  # stripping needs only the links
         stripped, links = strip_links(doc, lambda lk: index.resolver.resolve(
             lk.target, rec.path, wikilink=lk.kind == "wikilink"))
         gold = {index.path_ids[s.target] for s in links if s.target != rec.path}
