@@ -386,8 +386,9 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
     text = page.doc.text
     anchor_cands: dict[int, list[Mention]] = {}
     shared: dict[int, list[str]] = {}
+    common = features.shared_terms_of(index, page.q, targets)
     for t in targets:
-        ms, shared[t] = features.anchor_candidates(index, page, t)
+        ms, shared[t] = features.anchor_candidates(index, page, t, common[t])
         anchor_cands[t] = [m for m in ms if budget.anchor_allowed(text, m)]
     chosen = anchors_mod.choose_anchors(targets, anchor_cands, learn.anchor_scorer(index, text, page.holdout))
     out: list[LinkSuggestion] = []

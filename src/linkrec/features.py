@@ -116,7 +116,7 @@ def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings) -> rank
         passage_cos=passage_similarities(index, page.doc.text, mentioned),
         page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=page.holdout,
         page_path=page.doc.path if page.self_id is not None else page.doc.path.rsplit("/", 1)[-1],
-        page_title_cols=title_columns(index, page.doc.title))
+        page_title_cols=title_columns(index, page.doc.title), chosen=chosen)
 
 
 def title_columns(index: LinkIndex, title: str) -> np.ndarray:
@@ -127,18 +127,30 @@ def title_columns(index: LinkIndex, title: str) -> np.ndarray:
 
 def shared_terms(index: LinkIndex, q: Any, target: int, k: int = 5) -> list[str]:
     """The stemmed terms contributing most to the cosine of the page row ``q`` and a target."""
-    prod = index.matrix[target].multiply(q)
-    prod = prod.tocsr() if hasattr(prod, "tocsr") else prod
-    if prod.nnz == 0:
-        return []
-    order = np.lexsort((prod.indices, -prod.data))[:k]
-    return [index.term(int(prod.indices[i])) for i in order]
+    return shared_terms_of(index, q, [target], k)[target]
 
 
-def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int) -> tuple[list[Mention], list[str]]:
+def shared_terms_of(index: LinkIndex, q: Any, targets: Sequence[int], k: int = 5) -> dict[int, list[str]]:
+    """:func:`shared_terms` of several targets at once (one sparse product)."""
+    if not len(targets):
+        return {}
+    prod = sp.csr_matrix(index.matrix[list(targets)].multiply(q))
+    out: dict[int, list[str]] = {}
+    for r, t in enumerate(targets):
+        a, b = prod.indptr[r], prod.indptr[r + 1]
+        cols, vals = prod.indices[a:b], prod.data[a:b]
+        keep = vals != 0
+        cols, vals = cols[keep], vals[keep]
+        order = np.lexsort((cols, -vals))[:k]
+        out[int(t)] = [index.term(int(cols[i])) for i in order]
+    return out
+
+
+def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int,
+                      shared: list[str] | None = None) -> tuple[list[Mention], list[str]]:
     """A target's candidate anchors in the page: its mentions plus the distinctive terms page and
     target share (and those shared terms)."""
-    shared = shared_terms(index, page.q, target)
+    shared = shared_terms(index, page.q, target) if shared is None else shared
     ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3]),
           *anchors_mod.partial_title_mentions(page.runs, target, anchors_mod.title_weights(index, target),
                                               page.doc.text, title_words=anchors_mod.title_words(index, target))]

@@ -93,10 +93,12 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
                        n_neighbours: int = 10, passage_cos: Mapping[int, float] | None = None,
                        page_weights: Mapping[int, float] | None = None,
                        holdout: Holdout | None = None, page_path: str = "",
-                       page_title_cols: np.ndarray | None = None) -> Candidates:
-    """Features of the candidate targets (see :func:`select_candidates`)."""
+                       page_title_cols: np.ndarray | None = None, chosen: Sequence[int] | None = None) -> Candidates:
+    """Features of the candidate targets (see :func:`select_candidates`; ``chosen``: already
+    selected)."""
     n = len(index)
-    cand = select_candidates(index, sims, mentions, exclude=exclude, self_id=self_id, top_k=top_k)
+    cand = list(chosen) if chosen is not None else select_candidates(index, sims, mentions, exclude=exclude,
+                                                                     self_id=self_id, top_k=top_k)
     if not cand:
         return Candidates(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES))))
     ranked = sims.copy()
