@@ -124,25 +124,9 @@ def terms(text: str) -> list[str]:
     >>> terms("Muscle cramps and the heat")
     ['muscl', 'cramp', 'muscl cramp', 'heat']
     """
-    # The loop of terms_and_words without collecting the words (this runs on every passage too).
     out: list[str] = []
-    append = out.append
-    cache_get = _CONTENT_STEMS.get
-    content_stem = _content_stem
-    findall = _WORD_RE.findall
     for line in text.lower().split("\n"):
-        prev = ""
-        for w in findall(line):
-            s = cache_get(w, "")
-            if s == "":
-                s = content_stem(w)
-            if s is None:
-                prev = ""
-                continue
-            append(s)
-            if prev:
-                append(prev + " " + s)
-            prev = s
+        _line_terms(_WORD_RE.findall(line), out)
     return out
 
 
@@ -156,27 +140,30 @@ def terms_and_words(text: str) -> tuple[list[str], list[str]]:
     """
     out: list[str] = []
     all_words: list[str] = []
-    append = out.append
-    extend_words = all_words.extend
-    cache_get = _CONTENT_STEMS.get
-    content_stem = _content_stem
-    findall = _WORD_RE.findall
     for line in text.lower().split("\n"):
-        prev = ""
-        line_words = findall(line)
-        extend_words(line_words)
-        for w in line_words:
-            s = cache_get(w, "")
-            if s == "":
-                s = content_stem(w)
-            if s is None:
-                prev = ""
-                continue
-            append(s)
-            if prev:
-                append(prev + " " + s)
-            prev = s
+        line_words = _WORD_RE.findall(line)
+        all_words.extend(line_words)
+        _line_terms(line_words, out)
     return out, all_words
+
+
+def _line_terms(line_words: list[str], out: list[str]) -> None:
+    """Append the terms of one line's (lower-case) words to ``out``: content stems, and the pair
+    of each two adjacent content words."""
+    append = out.append
+    cache_get = _CONTENT_STEMS.get
+    prev = ""
+    for w in line_words:
+        s = cache_get(w, "")
+        if s == "":
+            s = _content_stem(w)
+        if s is None:
+            prev = ""
+            continue
+        append(s)
+        if prev:
+            append(prev + " " + s)
+        prev = s
 
 
 def count_surfaces(tokens: Iterable[str]) -> dict[str, int]:

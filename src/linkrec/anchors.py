@@ -313,11 +313,6 @@ def next_word(text: str, end: int) -> str:
     return ">" + m.group(1).lower() if m else ">$"
 
 
-def cue_words(text: str, m: Mention) -> tuple[str, str]:
-    """The cue keys of a place: the word before it and (prefixed ``>``) the word after it."""
-    return previous_word(text, m.start), next_word(text, m.end)
-
-
 PlaceCues = tuple[str, str, frozenset[str], frozenset[str]]
 """Cue keys of a place: word before, word after, words around, words of the heading above."""
 
