@@ -221,3 +221,28 @@ def test_regularisation_is_cross_validated_only_on_small_training_sets(monkeypat
     tried.clear()
     monkeypatch.setattr(learn, "CV_MAX_ROWS", 100)  # 600 rows: too many to cross-validate
     assert learn.choose_c(xs, ys) == learn.RANKER_C and not tried
+
+
+def test_folder_inbound_by_hand_with_and_without_the_page_own_links(tmp_path: Path) -> None:
+    import math
+
+    from linkrec.evidence import own_links
+
+    pages = {
+        "glossary/alpha.md": "# Alpha\n\nAlpha is a term of the glossary.\n",
+        "glossary/beta.md": "# Beta\n\nBeta is another term of the glossary.\n",
+        "articles/x.md": "# X\n\nAbout [alpha](../glossary/alpha.md) and more words.\n",
+        "articles/y.md": "# Y\n\nAbout [alpha](../glossary/alpha.md) and [beta](../glossary/beta.md).\n",
+    }
+    for rel, text in pages.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    index = build_index(tmp_path, settings=Settings())
+    alpha, x, y = (index.path_ids[p] for p in ("glossary/alpha.md", "articles/x.md", "articles/y.md"))
+    log_n = math.log1p(4)
+    # glossary/: 3 links into 2 pages; articles/: none
+    assert rank.folder_inbound(index, alpha) == pytest.approx(math.log1p(3 / 2) / log_n)
+    assert rank.folder_inbound(index, x) == 0.0
+    # without y's own two links into glossary/: 1 link into 2 pages
+    own = rank.own_folder_links(index, own_links(index, y))
+    assert rank.folder_inbound(index, alpha, own) == pytest.approx(math.log1p(1 / 2) / log_n)

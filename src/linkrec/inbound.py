@@ -177,7 +177,8 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                              holdout=holdout,
                                              title_overlap=title_share,
                                              reverse_title=float(rank.title_overlaps(index, [s], q.indices)[0]),
-                                             folder_inbound=rank.folder_inbound(index, target, holdout)
+                                             folder_inbound=rank.folder_inbound(
+                                                 index, target, rank.own_folder_links(index, holdout))
                                              if target is not None else 0.0))
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))

@@ -117,6 +117,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
     page_cols = np.fromiter(sorted((page_weights or {}).keys()), dtype=np.int64)
     overlaps = title_overlaps(index, cand, page_cols)
     reverse = reverse_title_overlaps(index, cand, page_title_cols)
+    own = own_folder_links(index, holdout)
     feats = np.zeros((len(cand), len(FEATURES)))
     for r, t in enumerate(cand):
         feats[r] = pair_features(
@@ -126,7 +127,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             holdout=holdout, same_folder=folder_overlap(page_path, index.records[t].path),
             backlink=self_id is not None and self_id in index.out_links[t],
             title_overlap=float(overlaps[r]), reverse_title=float(reverse[r]),
-            folder_inbound=folder_inbound(index, t, holdout))
+            folder_inbound=folder_inbound(index, t, own))
     return Candidates(np.asarray(cand, dtype=np.int64), feats)
 
 
@@ -178,14 +179,26 @@ def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: 
     ))
 
 
-def folder_inbound(index: LinkIndex, target: int, holdout: Holdout | None = None) -> float:
+def own_folder_links(index: LinkIndex, holdout: Holdout | None) -> dict[int, int]:
+    """Folder id -> how many of ``holdout``'s own link targets lie in it."""
+    if holdout is None:
+        return {}
+    of = index.folders()[0]
+    out: dict[int, int] = {}
+    for x in holdout.targets:
+        out[int(of[x])] = out.get(int(of[x]), 0) + 1
+    return out
+
+
+def folder_inbound(index: LinkIndex, target: int, own: Mapping[int, int] | None = None) -> float:
     """How much the site links into the target's folder: log(1 + mean inbound links of its
-    pages) / log(1 + pages), without ``holdout``'s own links. A section whose pages are link
-    targets (a glossary, an API reference) stands out even for a page nobody links yet."""
+    pages) / log(1 + pages), without the page's own links (``own``, see
+    :func:`own_folder_links`). A section whose pages are link targets (a glossary, an API
+    reference) stands out even for a page nobody links yet."""
     of, links, pages = index.folders()
-    f = of[target]
-    own = sum(1 for x in holdout.targets if of[x] == f) if holdout is not None else 0
-    return math.log1p(max(0.0, float(links[f]) - own) / float(pages[f])) / (math.log1p(len(index)) or 1.0)
+    f = int(of[target])
+    mine = (own or {}).get(f, 0)
+    return math.log1p(max(0.0, float(links[f]) - mine) / float(pages[f])) / (math.log1p(len(index)) or 1.0)
 
 
 def reverse_title_overlaps(index: LinkIndex, targets: Sequence[int], title_cols: np.ndarray | None) -> np.ndarray:
