@@ -290,7 +290,7 @@ def run_title_mention(rec: api.Recommender, tests: Sequence[EvalPage]) -> list[R
     names: list[tuple[str, str]] = []
     for r in rec.index.records:
         stem = r.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        for n in {r.title.strip().lower(), stem.replace("-", " ").replace("_", " ").lower()}:
+        for n in sorted({r.title.strip().lower(), stem.replace("-", " ").replace("_", " ").lower()}):  # set order varies by run
             if len(n) >= 3:
                 names.append((n, r.path))
     out = []
