@@ -92,7 +92,7 @@ def find_mentions(index: LinkIndex, runs: Sequence[Sequence[Word]], exclude: Ite
     phrases = index.phrases if table is None else table
     spec_cache: dict[tuple[str, ...], float] = {}
     out: dict[int, list[Mention]] = {}
-    starts = _key_starts(phrases, stats.table) if table is None else _starts_of(table)
+    starts = _key_starts(index, phrases, stats.table) if table is None else _starts_of(table)
     starts_get = starts.get
     for ws in runs:
         keys = [w.key for w in ws]
@@ -167,20 +167,15 @@ def _starts_of(names: Iterable[tuple[str, ...]], learned: Iterable[tuple[str, ..
     return starts
 
 
-_starts_cache: tuple[object, object, dict[tuple[str, ...], int]] | None = None
-"""The last :func:`_key_starts` result, with the two tables it was computed from."""
-
-
-def _key_starts(names: Mapping[tuple[str, ...], object],
+def _key_starts(index: LinkIndex, names: Mapping[tuple[str, ...], object],
                 learned: Mapping[tuple[str, ...], object]) -> dict[tuple[str, ...], int]:
     """:func:`_starts_of` the index's name phrases and learned anchors, computed once per pair of
-    tables (by identity; never modified)."""
-    global _starts_cache
-    cached = _starts_cache
+    tables (by identity; they are never modified) and kept on the index."""
+    cached = index.key_starts
     if cached is not None and cached[0] is names and cached[1] is learned:
         return cached[2]
     starts = _starts_of(names, learned)
-    _starts_cache = (names, learned, starts)
+    index.key_starts = (names, learned, starts)
     return starts
 
 
@@ -224,10 +219,10 @@ def partial_title_mentions(runs: Sequence[Sequence[Word]], target: int, weights:
                            text: str, min_cover: float = 0.5, title_words: Collection[str] = ()) -> list[Mention]:
     """Phrases of up to 6 words that start and end on a word of the target's title, keep the
     title's word order, stay within one clause, hold at most :data:`MAX_PARTIAL_GAP` words that
-    are not in the title (``title_words``: its lower-case words, small words included), and hold at least ``min_cover`` of its IDF weight (e.g. "template for
-    planning book dashes" for the title "Issue Template for Planning Book Dashes", not
-    "researchers to make their data" for "Research Data"). ``weights`` lists the title's stems in
-    title order."""
+    are not in the title (``title_words``: its lower-case words, small words included), and hold
+    at least ``min_cover`` of its IDF weight (e.g. "template for planning book dashes" for the
+    title "Issue Template for Planning Book Dashes", not "researchers to make their data" for
+    "Research Data"). ``weights`` lists the title's stems in title order."""
     total = sum(weights.values())
     if len(weights) < 2 or not total:
         return []

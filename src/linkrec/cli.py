@@ -9,7 +9,7 @@ import contextlib
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -97,6 +97,18 @@ def _each(pages: tuple[Path, ...], run: Callable[[Path], T]) -> tuple[list[T], i
     return results, failed
 
 
+def _emit(reports: Sequence[Any], fmt: str, render_text: Callable[..., str], failed: int) -> None:
+    """Print per-page reports as text (``render_text``, coloured on a terminal), JSON or JSON
+    lines; exit with 1 when a page failed."""
+    if fmt == "text":
+        color = sys.stdout.isatty()
+        click.echo(render_text(reports, color=color), nl=False, color=color)
+    else:
+        click.echo(render.render_json(reports, lines=fmt == "jsonl"), nl=False)
+    if failed:
+        sys.exit(1)
+
+
 corpus_option = click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), envvar="LINKREC_CORPUS",
                              help="Corpus folder (default: from linkrec.toml, else ./corpus).")
 model_option = click.option("--model", type=click.Path(path_type=Path, file_okay=False), envvar="LINKREC_MODEL",
@@ -170,13 +182,7 @@ def suggest(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path
     rec = _open(obj, corpus, model)
     reports, failed = _each(pages, lambda page: rec.suggest_file(
         page, limit=limit, keywords=keywords, min_score=min_score, explain=explain))
-    if fmt == "text":
-        color = sys.stdout.isatty()
-        click.echo(render.render_text(reports, color=color), nl=False, color=color)
-    else:
-        click.echo(render.render_json(reports, lines=fmt == "jsonl"), nl=False)
-    if failed:
-        sys.exit(1)
+    _emit(reports, fmt, render.render_text, failed)
 
 
 @cli.command()
@@ -200,13 +206,7 @@ def inbound(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path
     """
     rec = _open(obj, corpus, model)
     reports, failed = _each(pages, lambda page: rec.inbound_file(page, limit=limit, min_score=min_score))
-    if fmt == "text":
-        color = sys.stdout.isatty()
-        click.echo(render.render_inbound_text(reports, color=color), nl=False, color=color)
-    else:
-        click.echo(render.render_json(reports, lines=fmt == "jsonl"), nl=False)
-    if failed:
-        sys.exit(1)
+    _emit(reports, fmt, render.render_inbound_text, failed)
 
 
 @cli.command(name="eval")

@@ -84,10 +84,10 @@ class LinkIndex:
         self._resolver = resolver
         self.out_links = out_links
         self.link_targets = link_targets
-        self.reused: frozenset[int] = frozenset()
-        """Pages whose resolved links were carried over from the index this one refreshed."""
         """For every page, the id each of its links resolves to (-1: not a corpus page), aligned with
         ``records[i].links``."""
+        self.reused: frozenset[int] = frozenset()
+        """Pages whose resolved links were carried over from the index this one refreshed."""
         self.inbound = inbound
         self.phrases = phrases
         self.base_url = base_url
@@ -100,6 +100,9 @@ class LinkIndex:
         self._titles: sp.csr_matrix | None = None
         self._terms: list[str] | None = None
         self._folders: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.key_starts: tuple[object, object, dict[tuple[str, ...], int]] | None = None
+        """Cache of :func:`linkrec.anchors.find_mentions`: the leading parts of every name and
+        learned-anchor key, with the two tables they were computed from."""
 
     # ------------------------------------------------------------------ building
     @classmethod

@@ -52,15 +52,18 @@ def training_pages(index: LinkIndex, holdouts: Mapping[int, Holdout], n: int, se
     return [int(i) for i in rng.permutation(ids)[:n]]
 
 
+Case = tuple[list[anchors_mod.Occurrence], np.ndarray, str, Any]
+"""(candidate places of a linked target, which of them the author linked, page text, holdout)."""
+
+
 @dataclass
 class TrainingSet:
     """Examples for the link ranker and the anchor ranker."""
 
     x: list[np.ndarray] = field(default_factory=list)
     y: list[np.ndarray] = field(default_factory=list)
-    anchor_cases: list[tuple[list[anchors_mod.Occurrence], np.ndarray, str, Holdout | None]] = field(
-        default_factory=list)
-    """(candidate places of a linked target, which of them the author linked, page text, holdout)."""
+    anchor_cases: list[Case] = field(default_factory=list)
+    """The anchor ranker's cases (see :data:`Case`)."""
     pages: int = 0
     rows: int = 0
 
@@ -107,11 +110,7 @@ def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: lis
 
 
 CUE_SMOOTHING = 5.0
-"""Pseudo-count pulling a rare previous word's link rate towards the overall rate."""
-
-
-Case = tuple[list[anchors_mod.Occurrence], np.ndarray, str, Any]
-"""(candidate places of a linked target, which of them the author linked, page text, holdout)."""
+"""Pseudo-count pulling a rare cue word's link rate towards the overall rate."""
 
 
 def case_cues(cases: Sequence[Case]) -> list[list[anchors_mod.PlaceCues]]:
