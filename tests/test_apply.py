@@ -225,8 +225,8 @@ def test_plan_never_writes_outside_plain_text(small_index: LinkIndex) -> None:
     plain = text.index("peppers here")
     targets = [r.path for r in small_index.records]
     report = report_for(text, [*blocked, (plain, plain + 7)], [*(targets * 2)[:9], "sub/beta page.md"])
-    plan = plan_edits(text, report, page_rel="notes/page.md", index=small_index, settings=Settings(),
-                      style="markdown")
+    plan = plan_edits(text, report, page_rel="notes/page.md", index=small_index,
+                      settings=Settings(tables_linkable=False), style="markdown")
     assert [(e.text, e.target) for e in plan.edits] == [("peppers", "sub/beta page.md")]
     assert plan.edits[0].replacement == "[peppers](../sub/beta%20page.md)"
     assert [s.anchor for s in plan.skipped] == [text[s:e] for s, e in blocked]

@@ -282,6 +282,7 @@ ANCHOR_FEATURES: tuple[str, ...] = (
     "context_cue",       # mean link rate, on this site, of places near each word around this place
     "section_cue",       # mean link rate, on this site, of places under a heading with each word of this one
     "list_item",         # the place is on a list-item line
+    "table_row",         # the place is on a table row (a line with a cell separator)
     "partial",           # a partial match of the target's title matches here
     "title_cover",       # IDF share of the target title's words that the phrase holds
 )
@@ -366,6 +367,19 @@ def is_list_item(text: str, start: int) -> bool:
     return bool(_LIST_LINE_RE.match(text, text.rfind("\n", 0, start) + 1))
 
 
+def is_table_row(text: str, start: int) -> bool:
+    """Whether the line holding ``start`` is a table row: it has a cell separator ``|``.
+
+    A cheap line test: a ``|`` inside inline code on a prose line also counts, and an HTML
+    table's cells (one per line, no ``|``) do not.
+
+    >>> is_table_row("| a | b |\\n", 2), is_table_row("a | b\\n", 0), is_table_row("a\\nb |", 0)
+    (True, True, False)
+    """
+    end = text.find("\n", start)
+    return "|" in text[text.rfind("\n", 0, start) + 1:end if end >= 0 else len(text)]
+
+
 @dataclass(frozen=True, slots=True)
 class Occurrence:
     """One place in the page where a target could be anchored (all phrases matching there)."""
@@ -443,6 +457,7 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
             context_cue(cues, context_words(text, m), default_cue) if with_cues else 0.0,
             section,
             is_list_item(text, m.start),
+            is_table_row(text, m.start),
             "partial" in o.sources,
             cover,
         )

@@ -47,7 +47,7 @@ class Settings:
     """*index*: file extensions that are pages."""
     ignore: tuple[str, ...] = field(default=(), metadata=_INDEX)
     """*index*: glob patterns (relative to the corpus root) of files or folders to skip."""
-    tables_linkable: bool = field(default=False, metadata=_INDEX)
+    tables_linkable: bool = field(default=True, metadata=_INDEX)
     """*index*: whether table cells may hold a new link."""
     base_url: str | None = field(default=None, metadata=_INDEX)
     """*index*: the site's base URL; links ``BASE_URL/a/b/`` are read as the page ``a/b.md``."""
