@@ -246,3 +246,21 @@ def test_folder_inbound_by_hand_with_and_without_the_page_own_links(tmp_path: Pa
     # without y's own two links into glossary/: 1 link into 2 pages
     own = rank.own_folder_links(index, own_links(index, y))
     assert rank.folder_inbound(index, alpha, own) == pytest.approx(math.log1p(1 / 2) / log_n)
+
+
+def test_mention_item_feature_marks_a_name_standing_alone_in_a_list_item(tmp_path: Path) -> None:
+    pages = {
+        "alpha.md": "# Alpha\n\nAlpha grows tomatoes in the garden.\n",
+        "beta.md": "# Beta\n\nBeta grows peppers in the garden.\n",
+        "gamma.md": "# Gamma\n\nGamma grows beans in the garden.\n",
+    }
+    for rel, text in pages.items():
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    index = build_index(tmp_path, settings=Settings())
+    draft = "# Draft\n\nWe grow tomatoes with Alpha in the garden.\n\n- Beta\n- peppers and Gamma\n"
+    page = features.analyse_page(index, draft, corpus_rel=None, display="draft.md", settings=Settings())
+    cands = features.candidates(index, page, Settings())
+    col = rank.FEATURES.index("mention_item")
+    got = {index.records[int(t)].path: float(v) for t, v in zip(cands.targets, cands.features[:, col])}
+    # "Beta" is a whole list item, "Gamma" part of one, "Alpha" in a paragraph
+    assert got == {"beta.md": 1.0, "gamma.md": 0.5, "alpha.md": 0.0}

@@ -380,6 +380,34 @@ def is_table_row(text: str, start: int) -> bool:
     return "|" in text[text.rfind("\n", 0, start) + 1:end if end >= 0 else len(text)]
 
 
+_WORD_CHAR_RE = re.compile(r"[^\W_]")
+
+
+def item_fill(text: str, start: int, end: int) -> float:
+    """How much the phrase at ``[start, end)`` stands alone: 1.0 when it is the whole text of
+    its list item, table cell or line (markers, emphasis and punctuation aside), as in a list of
+    related pages; 0.5 when it is part of a list item or table row; else 0.0.
+
+    >>> item_fill("- Roadmapping\\n", 2, 13), item_fill("| Make | Helpful |", 2, 6)
+    (1.0, 1.0)
+    >>> item_fill("- read the Roadmapping page", 11, 22), item_fill("We use Make here.", 7, 11)
+    (0.5, 0.0)
+    """
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    le = len(text) if le < 0 else le
+    listed = _LIST_LINE_RE.match(text, ls)
+    lo = listed.end() if listed else ls
+    table = "|" in text[ls:le]
+    if table:
+        lo = max(lo, text.rfind("|", ls, start) + 1)
+        bar = text.find("|", end, le)
+        le = le if bar < 0 else bar
+    if not _WORD_CHAR_RE.search(text, lo, start) and not _WORD_CHAR_RE.search(text, end, le):
+        return 1.0
+    return 0.5 if listed or table else 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class Occurrence:
     """One place in the page where a target could be anchored (all phrases matching there)."""

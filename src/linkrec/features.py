@@ -116,7 +116,9 @@ def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings) -> rank
         passage_cos=passage_similarities(index, page.doc.text, mentioned),
         page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=page.holdout,
         page_path=page.doc.path if page.self_id is not None else page.doc.path.rsplit("/", 1)[-1],
-        page_title_cols=title_columns(index, page.doc.title), chosen=chosen)
+        page_title_cols=title_columns(index, page.doc.title), chosen=chosen,
+        items={t: max((anchors_mod.item_fill(page.doc.text, m.start, m.end) for m in ms), default=0.0)
+               for t, ms in mentioned.items()})
 
 
 def title_columns(index: LinkIndex, title: str) -> np.ndarray:
