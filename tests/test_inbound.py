@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from linkrec import Recommender
+from linkrec import Recommender, rank
 from linkrec.cli import cli
 
 DEMO = Path(__file__).resolve().parent.parent / "corpus"
@@ -20,8 +20,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Recommender:
     return Recommender.open(root / "corpus", root / "models")
 
 
-def test_inbound_agrees_with_suggest(demo: Recommender) -> None:
-    """If A should link to B (score >= 0.2), B's inbound lists A with the same score."""
+@pytest.mark.parametrize("every_feature", [False, True])
+def test_inbound_agrees_with_suggest(demo: Recommender, every_feature: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If A should link to B (score >= 0.2), B's inbound lists A with the same score (also when
+    the features the fixed weights leave out count, so each must be computed alike)."""
+    if every_feature:
+        for name, weight in list(rank.FIXED_WEIGHTS.items()):
+            monkeypatch.setitem(rank.FIXED_WEIGHTS, name, weight or 1.0)
     checked = 0
     for page in sorted((demo.corpus).glob("*.md"))[:15]:
         for s in demo.suggest_file(page, limit=5, keywords=0).links:

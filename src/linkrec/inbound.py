@@ -179,7 +179,9 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                              reverse_title=float(rank.title_overlaps(index, [s], q.indices)[0]),
                                              folder_inbound=rank.folder_inbound(
                                                  index, target, rank.own_folder_links(index, holdout))
-                                             if target is not None else 0.0))
+                                             if target is not None else 0.0,
+                                             item=max((anchors_mod.item_fill(src.doc.text, m.start, m.end)
+                                                       for m in found), default=0.0)))
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))
         allowed = [m for m in found if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]
