@@ -264,3 +264,40 @@ def test_mention_item_feature_marks_a_name_standing_alone_in_a_list_item(tmp_pat
     got = {index.records[int(t)].path: float(v) for t, v in zip(cands.targets, cands.features[:, col])}
     # "Beta" is a whole list item, "Gamma" part of one, "Alpha" in a paragraph
     assert got == {"beta.md": 1.0, "gamma.md": 0.5, "alpha.md": 0.0}
+
+
+def test_page_cues_leave_the_training_page_own_places_out() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    def case(text: str, words: tuple[str, ...], labels: list[int]) -> learn.Case:
+        occs = [anchors_mod.Occurrence(Mention(0, text.index(w), text.index(w) + len(w), (w.lower(),), "title", 1.0),
+                                       frozenset({"title"})) for w in words]
+        return (occs, np.array(labels, dtype=np.int8), text, None)
+
+    mine = case("see Alpha now. see Beta now.", ("Alpha", "Beta"), [1, 0])
+    other = case("see Gamma now. see Delta now. see Omega now.", ("Gamma", "Delta", "Omega"), [1, 1, 0])
+    keys = learn.case_cues([mine, other])
+    counts = learn.cue_counts([mine, other], keys)
+    cues = learn.learn_cues([mine, other], counts)
+    assert counts["see"] == [3, 5]
+    held = learn.page_cues(cues, counts, [(keys[0], mine[1])])
+    s, prior = learn.CUE_SMOOTHING, cues[""]
+    # without the page's own two places: 2 of 3 "see" places linked
+    assert held["see"] == pytest.approx((2 + s * prior) / (3 + s))
+    assert cues["see"] == pytest.approx((3 + s * prior) / (5 + s))
+    assert held[">now"] == pytest.approx((2 + s * prior) / (3 + s))
+    assert held[""] == cues[""]  # keys the page has no place for are the learned ones
+
+
+def test_mention_cues_take_the_best_mention_of_each_target() -> None:
+    from linkrec.documents import Mention
+
+    text = "see Alpha here. Alpha again"
+    a1 = Mention(0, 4, 9, ("alpha",), "title", 1.0)
+    a2 = Mention(0, 16, 21, ("alpha",), "title", 1.0)
+    cues = {"": 0.1, "see": 0.8, ">here": 0.4}
+    got = features.mention_cues(text, {0: [a2, a1], 1: []}, cues)
+    # "see Alpha here": (0.8 + 0.4) / 2; ". Alpha again": previous word "here" and next "again" unknown -> 0.1
+    assert got == {0: pytest.approx(0.6), 1: 0.0}
+    assert features.mention_cues(text, {0: [a1]}, {}) == {}

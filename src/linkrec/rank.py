@@ -36,6 +36,7 @@ FEATURES: tuple[str, ...] = (
     "reverse_title",  # IDF-weighted share of the page title's words that the target uses
     "folder_inbound", # log(1 + mean inbound links of the pages in the target's folder) / log(1 + pages)
     "mention_item",   # a name stands alone in a list item, table cell or line (1), is part of one (0.5)
+    "mention_cue",    # best learned link rate of the words just before and after a mention of a name
 )
 
 # Fixed weights used when the corpus has too few links to learn from (logistic scale).
@@ -43,7 +44,7 @@ FIXED_WEIGHTS: dict[str, float] = {
     "cos": 7.0, "cos_rank": 1.0, "mention_name": 3.0, "mention_kw": 1.8, "mention_anchor": 2.0,
     "centrality": 1.0, "n_mentions": 0.4, "first_pos": 0.2, "cocite": 2.0, "inbound": 0.3,
     "passage_cos": 1.0, "same_folder": 0.5, "backlink": 1.0,
-    "title_overlap": 1.0, "reverse_title": 0.0, "folder_inbound": 0.0, "mention_item": 0.0,
+    "title_overlap": 1.0, "reverse_title": 0.0, "folder_inbound": 0.0, "mention_item": 0.0, "mention_cue": 0.0,
 }
 FIXED_BIAS = -5.0
 
@@ -95,7 +96,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
                        page_weights: Mapping[int, float] | None = None,
                        holdout: Holdout | None = None, page_path: str = "",
                        page_title_cols: np.ndarray | None = None, chosen: Sequence[int] | None = None,
-                       items: Mapping[int, float] | None = None) -> Candidates:
+                       items: Mapping[int, float] | None = None, cue_rates: Mapping[int, float] | None = None) -> Candidates:
     """Features of the candidate targets (see :func:`select_candidates`; ``chosen``: already
     selected; ``items``: how alone each target's name stands, see :func:`linkrec.anchors.item_fill`)."""
     n = len(index)
@@ -129,7 +130,8 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             holdout=holdout, same_folder=folder_overlap(page_path, index.records[t].path),
             backlink=self_id is not None and self_id in index.out_links[t],
             title_overlap=float(overlaps[r]), reverse_title=float(reverse[r]),
-            folder_inbound=folder_inbound(index, t, own), item=(items or {}).get(t, 0.0))
+            folder_inbound=folder_inbound(index, t, own), item=(items or {}).get(t, 0.0),
+            cue=(cue_rates or {}).get(t, 0.0))
     return Candidates(np.asarray(cand, dtype=np.int64), feats)
 
 
@@ -137,7 +139,7 @@ def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: 
                   inbound: int, passage: float, text_len: int, page_weights: Mapping[int, float],
                   holdout: Holdout | None = None, same_folder: float = 0.0, backlink: bool = False,
                   title_overlap: float = 0.0, reverse_title: float = 0.0, folder_inbound: float = 0.0,
-                  item: float = 0.0) -> np.ndarray:
+                  item: float = 0.0, cue: float = 0.0) -> np.ndarray:
     """The feature vector (:data:`FEATURES`) of one (page, target) pair from its evidence.
 
     ``ms`` are the target's mentions in the page, ``cos`` the page/target cosine, ``rank`` the
@@ -180,6 +182,7 @@ def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: 
         reverse_title,
         folder_inbound,
         item,
+        cue,
     ))
 
 
