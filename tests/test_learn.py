@@ -301,3 +301,20 @@ def test_mention_cues_take_the_best_mention_of_each_target() -> None:
     # "see Alpha here": (0.8 + 0.4) / 2; ". Alpha again": previous word "here" and next "again" unknown -> 0.1
     assert got == {0: pytest.approx(0.6), 1: 0.0}
     assert features.mention_cues(text, {0: [a1]}, {}) == {}
+
+
+def test_contested_place_with_close_utilities_goes_to_the_likelier_link() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    # Both targets' best place is "Medicaid"; target 1 has a slightly better utility there,
+    # target 2 is by far the likelier link (log-probability priors).
+    ms = {1: [Mention(1, 0, 8, ("medicaid",), "title", 0.9), Mention(1, 20, 25, ("chip",), "term", 0.5)],
+          2: [Mention(2, 0, 8, ("medicaid",), "anchor", 0.9), Mention(2, 30, 36, ("income",), "term", 0.5)]}
+
+    def scorer(occs):  # noqa: ANN001, ANN202 - a stand-in for the learned utility
+        return np.array([{"title": 3.2, "anchor": 3.0}.get(o.mention.source, 1.0) for o in occs])
+
+    assert anchors_mod.choose_anchors([2, 1], ms, scorer)[1].start == 0  # utilities alone: target 1
+    chosen = anchors_mod.choose_anchors([2, 1], ms, scorer, priors=[np.log(0.9), np.log(0.1)])
+    assert (chosen[2].start, chosen[1].start) == (0, 20)

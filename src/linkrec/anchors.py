@@ -496,15 +496,17 @@ AnchorScorer = Callable[[Sequence[Occurrence]], np.ndarray]
 
 
 def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention]],
-                   scorer: AnchorScorer | None = None) -> dict[int, Mention]:
+                   scorer: AnchorScorer | None = None, priors: Sequence[float] | None = None) -> dict[int, Mention]:
     """One anchor per target of ``order`` (best target first).
 
     No two anchors overlap, and a phrase used for one target is not reused for another. With a
-    ``scorer`` (learned from the site's own links: the utility of each place), places are
-    assigned surest first over all targets, so a target whose only good place is contested
-    keeps it against a target with other options. Without one, targets choose in ``order``,
-    each its best free place by :func:`preference` (title, alias, keyword, learned anchor,
-    shared term; then the first occurrence).
+    ``scorer`` (learned from the site's own links: the utility of each place, a log-odds scale),
+    places are assigned surest first over all targets, so a target whose only good place is
+    contested keeps it against a target with other options; ``priors`` (the log of each
+    target's link probability, aligned with ``order``) are added to its places' utilities, so
+    that a contested place goes to the likelier link where the utilities are close. Without a
+    scorer, targets choose in ``order``, each its best free place by :func:`preference` (title,
+    alias, keyword, learned anchor, shared term; then the first occurrence).
     """
     options: list[tuple[float, int, int, Occurrence]] = []  # (utility, target rank, place, occurrence)
     for rank, target in enumerate(order):
@@ -513,7 +515,8 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
             continue
         if scorer is not None:
             scores = scorer(occs)
-            options.extend((-float(scores[i]), rank, occs[i].mention.start, occs[i]) for i in range(len(occs)))
+            prior = priors[rank] if priors is not None else 0.0
+            options.extend((-float(scores[i]) - prior, rank, occs[i].mention.start, occs[i]) for i in range(len(occs)))
         else:
             ranked = sorted(occs, key=lambda o: preference(o.mention))
             options.extend((float(k), rank, o.mention.start, o) for k, o in enumerate(ranked))
