@@ -318,3 +318,22 @@ def test_contested_place_with_close_utilities_goes_to_the_likelier_link() -> Non
     assert anchors_mod.choose_anchors([2, 1], ms, scorer)[1].start == 0  # utilities alone: target 1
     chosen = anchors_mod.choose_anchors([2, 1], ms, scorer, priors=[np.log(0.9), np.log(0.1)])
     assert (chosen[2].start, chosen[1].start) == (0, 20)
+
+
+def test_shared_term_places_are_the_last_resort_of_a_named_target() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    # Target 1 is named at 0-8 and shares the term "data" at 20-24, which the utility prefers.
+    ms = {1: [Mention(1, 0, 8, ("archive",), "title", 0.9), Mention(1, 20, 24, ("data",), "term", 0.5)],
+          2: [Mention(2, 30, 36, ("server",), "term", 0.5)]}  # target 2 has no name in the page
+
+    def scorer(occs):  # noqa: ANN001, ANN202 - a stand-in for the learned utility
+        return np.array([{"term": 5.0}.get(o.mention.source, 1.0) for o in occs])
+
+    chosen = anchors_mod.choose_anchors([1, 2], ms, scorer)
+    assert chosen[1].start == 0 and chosen[2].start == 30  # a term place only where no name is
+    # when another target takes the named place, the shared term is the fallback
+    ms[3] = [Mention(3, 0, 8, ("archive",), "alias", 0.9)]
+    chosen = anchors_mod.choose_anchors([3, 1, 2], ms, scorer, priors=[0.0, -5.0, 0.0])
+    assert chosen[3].start == 0 and chosen[1].start == 20

@@ -504,11 +504,15 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
     places are assigned surest first over all targets, so a target whose only good place is
     contested keeps it against a target with other options; ``priors`` (the log of each
     target's link probability, aligned with ``order``) are added to its places' utilities, so
-    that a contested place goes to the likelier link where the utilities are close. Without a
+    that a contested place goes to the likelier link where the utilities are close. A place
+    that only shares a distinctive term with a target that also has named places (title,
+    alias, keyword, learned anchor, partial title) is its last resort, after every named place
+    of every target. Without a
     scorer, targets choose in ``order``, each its best free place by :func:`preference` (title,
     alias, keyword, learned anchor, shared term; then the first occurrence).
     """
-    options: list[tuple[float, int, int, Occurrence]] = []  # (utility, target rank, place, occurrence)
+    # (fallback tier, utility, target rank, place, occurrence)
+    options: list[tuple[int, float, int, int, Occurrence]] = []
     for rank, target in enumerate(order):
         occs = occurrences(mentions.get(target, ()))
         if not occs:
@@ -516,18 +520,20 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
         if scorer is not None:
             scores = scorer(occs)
             prior = priors[rank] if priors is not None else 0.0
-            options.extend((-float(scores[i]) - prior, rank, occs[i].mention.start, occs[i]) for i in range(len(occs)))
+            named = any(o.sources - {"term"} for o in occs)
+            options.extend((int(named and not occs[i].sources - {"term"}), -float(scores[i]) - prior, rank,
+                            occs[i].mention.start, occs[i]) for i in range(len(occs)))
         else:
             ranked = sorted(occs, key=lambda o: preference(o.mention))
-            options.extend((float(k), rank, o.mention.start, o) for k, o in enumerate(ranked))
+            options.extend((0, float(k), rank, o.mention.start, o) for k, o in enumerate(ranked))
     if scorer is None:
-        options.sort(key=lambda x: (x[1], x[0]))  # fixed rules: the best target first
+        options.sort(key=lambda x: (x[2], x[1]))  # fixed rules: the best target first
     else:
-        options.sort(key=lambda x: (x[0], x[1], x[2]))  # learned: the surest place first
+        options.sort(key=lambda x: x[:4])  # learned: the surest place first, shared terms last
     taken: list[tuple[int, int]] = []
     used_keys: set[tuple[str, ...]] = set()
     chosen: dict[int, Mention] = {}
-    for _, _, _, o in options:
+    for *_, o in options:
         m = o.mention
         if m.target in chosen or m.key in used_keys:
             continue
