@@ -307,8 +307,7 @@ def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corp
     page = features.analyse_page(index, text, corpus_rel=corpus_rel, display=display, settings=settings)
     budget = _Budget(settings, rules or IgnoreRules(), corpus_rel, page.doc, limit, min_score)
     links = _rank_links(index, page, settings, budget) if limit else ()
-    near = rank.neighbours(page.sims, settings.neighbours, page.self_id)
-    kws = keywords_mod.missing_keywords(index, page.terms.keys(), near, page.sims, limit=n_keywords)
+    kws = keywords_mod.missing_keywords(index, page.terms.keys(), page.near, page.sims, limit=n_keywords)
     return PageReport(display, links, kws, tuple(budget.suppressed) if explain else None)
 
 

@@ -43,6 +43,8 @@ class PageAnalysis:
     self_id: int | None
     holdout: Holdout | None
     """For a corpus page, its own links' share of the learned statistics (left out when scoring)."""
+    near: np.ndarray
+    """The page's nearest pages (``rank.neighbours(sims, settings.neighbours, self_id)``)."""
 
 
 def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display: str, settings: Settings,
@@ -71,7 +73,7 @@ def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display
     mentions = anchors_mod.find_mentions(index, runs, exclude=exclude, holdout=holdout,
                                          code=anchors_mod.code_runs(doc), text=doc.text)
     return PageAnalysis(doc, terms, q, sims, runs, anchors_mod.term_positions(runs, doc.text), mentions, exclude, self_id,
-                        holdout)
+                        holdout, rank.neighbours(sims, settings.neighbours, self_id))
 
 
 def passage(text: str, offset: int) -> str:
@@ -116,7 +118,7 @@ def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings) -> rank
         passage_cos=passage_similarities(index, page.doc.text, mentioned),
         page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=page.holdout,
         page_path=page.doc.path if page.self_id is not None else page.doc.path.rsplit("/", 1)[-1],
-        page_title_cols=title_columns(index, page.doc.title), chosen=chosen)
+        page_title_cols=title_columns(index, page.doc.title), chosen=chosen, near=page.near)
 
 
 def title_columns(index: LinkIndex, title: str) -> np.ndarray:
