@@ -9,6 +9,7 @@ outcome is the same as computing them in order in one process.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -113,7 +114,12 @@ def _enough(weights: Sequence[int], k: int, limit: int) -> bool:
 
 def _child(compute: Callable[[int], Any], n: int, weight: Callable[[Any], int], limit: int,
            weights: Any, writer: Any) -> None:
-    """The forked child: compute the odd positions until enough, send them all at once."""
+    """The forked child: compute the odd positions until enough, send them all at once.
+
+    It runs without the cyclic garbage collector: it lives for one computation, and a collection
+    would walk (and so copy, page by page) every object of the parent it shares.
+    """
+    gc.disable()
     out: dict[int, Any] = {}
     try:
         for k in range(1, n, 2):
