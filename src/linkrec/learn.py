@@ -332,9 +332,11 @@ def anchor_scorer(index: LinkIndex, text: str, holdout: Holdout | None = None) -
     if learned is None:
         return None
     model, cues = learned
+    places: dict[tuple[int, int], anchors_mod.PlaceColumns] = {}  # shared by the page's targets
 
     def scorer(occs: Sequence[anchors_mod.Occurrence]) -> np.ndarray:
-        return model.utility(anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=holdout))
+        return model.utility(anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=holdout,
+                                                             places=places))
 
     return scorer
 
