@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from linkrec import Recommender
+from linkrec import Recommender, rank
 from linkrec.cli import cli
 
 DEMO = Path(__file__).resolve().parent.parent / "corpus"
@@ -20,8 +20,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Recommender:
     return Recommender.open(root / "corpus", root / "models")
 
 
-def test_inbound_agrees_with_suggest(demo: Recommender) -> None:
-    """If A should link to B (score >= 0.2), B's inbound lists A with the same score."""
+@pytest.mark.parametrize("every_feature", [False, True])
+def test_inbound_agrees_with_suggest(demo: Recommender, every_feature: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If A should link to B (score >= 0.2), B's inbound lists A with the same score (also when
+    the features the fixed weights leave out count, so each must be computed alike)."""
+    if every_feature:
+        for name, weight in list(rank.FIXED_WEIGHTS.items()):
+            monkeypatch.setitem(rank.FIXED_WEIGHTS, name, weight or 1.0)
     checked = 0
     for page in sorted((demo.corpus).glob("*.md"))[:15]:
         for s in demo.suggest_file(page, limit=5, keywords=0).links:
@@ -76,3 +81,26 @@ def test_inbound_cli_json_contract_and_ignore(tmp_path: Path) -> None:
     (tmp_path / "c" / ".linkrec-ignore").write_text(f"pair {first['source']} magnesium-benefits.md\n")
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert first["source"] not in {x["source"] for x in json.loads(result.stdout)[0]["links"]}
+
+
+def test_inbound_agrees_with_suggest_under_a_learned_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same agreement with learned rankers (so the learned-cue and every other feature count)."""
+    from linkrec import learn
+
+    monkeypatch.setattr(learn, "MIN_PAGES", 5)
+    monkeypatch.setattr(learn, "MIN_POSITIVES", 10)
+    monkeypatch.setattr(learn, "MIN_ANCHOR_TARGETS", 3)
+    shutil.copytree(DEMO, tmp_path / "corpus")
+    rec = Recommender.open(tmp_path / "corpus", tmp_path / "models")
+    assert rec.index.extra["ranker"] is not None and rec.index.extra["anchor_ranker"] is not None
+    checked = 0
+    for page in sorted(rec.corpus.glob("*.md"))[:15]:
+        for s in rec.suggest_file(page, limit=5, keywords=0).links:
+            if s.score < 0.2:
+                continue
+            sources = {x.source: x for x in rec.inbound_file(rec.corpus / s.target, limit=100).links}
+            source = page.relative_to(rec.corpus).as_posix()
+            assert source in sources, (source, s.target)
+            assert sources[source].score == pytest.approx(s.score, abs=1e-3)
+            checked += 1
+    assert checked >= 10

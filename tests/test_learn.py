@@ -246,3 +246,94 @@ def test_folder_inbound_by_hand_with_and_without_the_page_own_links(tmp_path: Pa
     # without y's own two links into glossary/: 1 link into 2 pages
     own = rank.own_folder_links(index, own_links(index, y))
     assert rank.folder_inbound(index, alpha, own) == pytest.approx(math.log1p(1 / 2) / log_n)
+
+
+def test_mention_item_feature_marks_a_name_standing_alone_in_a_list_item(tmp_path: Path) -> None:
+    pages = {
+        "alpha.md": "# Alpha\n\nAlpha grows tomatoes in the garden.\n",
+        "beta.md": "# Beta\n\nBeta grows peppers in the garden.\n",
+        "gamma.md": "# Gamma\n\nGamma grows beans in the garden.\n",
+    }
+    for rel, text in pages.items():
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    index = build_index(tmp_path, settings=Settings())
+    draft = "# Draft\n\nWe grow tomatoes with Alpha in the garden.\n\n- Beta\n- peppers and Gamma\n"
+    page = features.analyse_page(index, draft, corpus_rel=None, display="draft.md", settings=Settings())
+    cands = features.candidates(index, page, Settings())
+    col = rank.FEATURES.index("mention_item")
+    got = {index.records[int(t)].path: float(v) for t, v in zip(cands.targets, cands.features[:, col])}
+    # "Beta" is a whole list item, "Gamma" part of one, "Alpha" in a paragraph
+    assert got == {"beta.md": 1.0, "gamma.md": 0.5, "alpha.md": 0.0}
+
+
+def test_page_cues_leave_the_training_page_own_places_out() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    def case(text: str, words: tuple[str, ...], labels: list[int]) -> learn.Case:
+        occs = [anchors_mod.Occurrence(Mention(0, text.index(w), text.index(w) + len(w), (w.lower(),), "title", 1.0),
+                                       frozenset({"title"})) for w in words]
+        return (occs, np.array(labels, dtype=np.int8), text, None)
+
+    mine = case("see Alpha now. see Beta now.", ("Alpha", "Beta"), [1, 0])
+    other = case("see Gamma now. see Delta now. see Omega now.", ("Gamma", "Delta", "Omega"), [1, 1, 0])
+    keys = learn.case_cues([mine, other])
+    counts = learn.cue_counts([mine, other], keys)
+    cues = learn.learn_cues([mine, other], counts)
+    assert counts["see"] == [3, 5]
+    held = learn.page_cues(cues, counts, [(keys[0], mine[1])])
+    s, prior = learn.CUE_SMOOTHING, cues[""]
+    # without the page's own two places: 2 of 3 "see" places linked
+    assert held["see"] == pytest.approx((2 + s * prior) / (3 + s))
+    assert cues["see"] == pytest.approx((3 + s * prior) / (5 + s))
+    assert held[">now"] == pytest.approx((2 + s * prior) / (3 + s))
+    assert held[""] == cues[""]  # keys the page has no place for are the learned ones
+
+
+def test_mention_cues_take_the_best_mention_of_each_target() -> None:
+    from linkrec.documents import Mention
+
+    text = "see Alpha here. Alpha again"
+    a1 = Mention(0, 4, 9, ("alpha",), "title", 1.0)
+    a2 = Mention(0, 16, 21, ("alpha",), "title", 1.0)
+    cues = {"": 0.1, "see": 0.8, ">here": 0.4}
+    got = features.mention_cues(text, {0: [a2, a1], 1: []}, cues)
+    # "see Alpha here": (0.8 + 0.4) / 2; ". Alpha again": previous word "here" and next "again" unknown -> 0.1
+    assert got == {0: pytest.approx(0.6), 1: 0.0}
+    assert features.mention_cues(text, {0: [a1]}, {}) == {}
+
+
+def test_contested_place_with_close_utilities_goes_to_the_likelier_link() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    # Both targets' best place is "Medicaid"; target 1 has a slightly better utility there,
+    # target 2 is by far the likelier link (log-probability priors).
+    ms = {1: [Mention(1, 0, 8, ("medicaid",), "title", 0.9), Mention(1, 20, 25, ("chip",), "term", 0.5)],
+          2: [Mention(2, 0, 8, ("medicaid",), "anchor", 0.9), Mention(2, 30, 36, ("income",), "term", 0.5)]}
+
+    def scorer(occs):  # noqa: ANN001, ANN202 - a stand-in for the learned utility
+        return np.array([{"title": 3.2, "anchor": 3.0}.get(o.mention.source, 1.0) for o in occs])
+
+    assert anchors_mod.choose_anchors([2, 1], ms, scorer)[1].start == 0  # utilities alone: target 1
+    chosen = anchors_mod.choose_anchors([2, 1], ms, scorer, priors=[np.log(0.9), np.log(0.1)])
+    assert (chosen[2].start, chosen[1].start) == (0, 20)
+
+
+def test_shared_term_places_are_the_last_resort_of_a_named_target() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    # Target 1 is named at 0-8 and shares the term "data" at 20-24, which the utility prefers.
+    ms = {1: [Mention(1, 0, 8, ("archive",), "title", 0.9), Mention(1, 20, 24, ("data",), "term", 0.5)],
+          2: [Mention(2, 30, 36, ("server",), "term", 0.5)]}  # target 2 has no name in the page
+
+    def scorer(occs):  # noqa: ANN001, ANN202 - a stand-in for the learned utility
+        return np.array([{"term": 5.0}.get(o.mention.source, 1.0) for o in occs])
+
+    chosen = anchors_mod.choose_anchors([1, 2], ms, scorer)
+    assert chosen[1].start == 0 and chosen[2].start == 30  # a term place only where no name is
+    # when another target takes the named place, the shared term is the fallback
+    ms[3] = [Mention(3, 0, 8, ("archive",), "alias", 0.9)]
+    chosen = anchors_mod.choose_anchors([3, 1, 2], ms, scorer, priors=[0.0, -5.0, 0.0])
+    assert chosen[3].start == 0 and chosen[1].start == 20

@@ -380,6 +380,34 @@ def is_table_row(text: str, start: int) -> bool:
     return "|" in text[text.rfind("\n", 0, start) + 1:end if end >= 0 else len(text)]
 
 
+_WORD_CHAR_RE = re.compile(r"[^\W_]")
+
+
+def item_fill(text: str, start: int, end: int) -> float:
+    """How much the phrase at ``[start, end)`` stands alone: 1.0 when it is the whole text of
+    its list item, table cell or line (markers, emphasis and punctuation aside), as in a list of
+    related pages; 0.5 when it is part of a list item or table row; else 0.0.
+
+    >>> item_fill("- Roadmapping\\n", 2, 13), item_fill("| Make | Helpful |", 2, 6)
+    (1.0, 1.0)
+    >>> item_fill("- read the Roadmapping page", 11, 22), item_fill("We use Make here.", 7, 11)
+    (0.5, 0.0)
+    """
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    le = len(text) if le < 0 else le
+    listed = _LIST_LINE_RE.match(text, ls)
+    lo = listed.end() if listed else ls
+    table = "|" in text[ls:le]
+    if table:
+        lo = max(lo, text.rfind("|", ls, start) + 1)
+        bar = text.find("|", end, le)
+        le = le if bar < 0 else bar
+    if not _WORD_CHAR_RE.search(text, lo, start) and not _WORD_CHAR_RE.search(text, end, le):
+        return 1.0
+    return 0.5 if listed or table else 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class Occurrence:
     """One place in the page where a target could be anchored (all phrases matching there)."""
@@ -490,35 +518,44 @@ AnchorScorer = Callable[[Sequence[Occurrence]], np.ndarray]
 
 
 def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention]],
-                   scorer: AnchorScorer | None = None) -> dict[int, Mention]:
+                   scorer: AnchorScorer | None = None, priors: Sequence[float] | None = None) -> dict[int, Mention]:
     """One anchor per target of ``order`` (best target first).
 
     No two anchors overlap, and a phrase used for one target is not reused for another. With a
-    ``scorer`` (learned from the site's own links: the utility of each place), places are
-    assigned surest first over all targets, so a target whose only good place is contested
-    keeps it against a target with other options. Without one, targets choose in ``order``,
-    each its best free place by :func:`preference` (title, alias, keyword, learned anchor,
-    shared term; then the first occurrence).
+    ``scorer`` (learned from the site's own links: the utility of each place, a log-odds scale),
+    places are assigned surest first over all targets, so a target whose only good place is
+    contested keeps it against a target with other options; ``priors`` (the log of each
+    target's link probability, aligned with ``order``) are added to its places' utilities, so
+    that a contested place goes to the likelier link where the utilities are close. A place
+    that only shares a distinctive term with a target that also has named places (title,
+    alias, keyword, learned anchor, partial title) is its last resort, after every named place
+    of every target. Without a
+    scorer, targets choose in ``order``, each its best free place by :func:`preference` (title,
+    alias, keyword, learned anchor, shared term; then the first occurrence).
     """
-    options: list[tuple[float, int, int, Occurrence]] = []  # (utility, target rank, place, occurrence)
+    # (fallback tier, utility, target rank, place, occurrence)
+    options: list[tuple[int, float, int, int, Occurrence]] = []
     for rank, target in enumerate(order):
         occs = occurrences(mentions.get(target, ()))
         if not occs:
             continue
         if scorer is not None:
             scores = scorer(occs)
-            options.extend((-float(scores[i]), rank, occs[i].mention.start, occs[i]) for i in range(len(occs)))
+            prior = priors[rank] if priors is not None else 0.0
+            named = any(o.sources - {"term"} for o in occs)
+            options.extend((int(named and not occs[i].sources - {"term"}), -float(scores[i]) - prior, rank,
+                            occs[i].mention.start, occs[i]) for i in range(len(occs)))
         else:
             ranked = sorted(occs, key=lambda o: preference(o.mention))
-            options.extend((float(k), rank, o.mention.start, o) for k, o in enumerate(ranked))
+            options.extend((0, float(k), rank, o.mention.start, o) for k, o in enumerate(ranked))
     if scorer is None:
-        options.sort(key=lambda x: (x[1], x[0]))  # fixed rules: the best target first
+        options.sort(key=lambda x: (x[2], x[1]))  # fixed rules: the best target first
     else:
-        options.sort(key=lambda x: (x[0], x[1], x[2]))  # learned: the surest place first
+        options.sort(key=lambda x: x[:4])  # learned: the surest place first, shared terms last
     taken: list[tuple[int, int]] = []
     used_keys: set[tuple[str, ...]] = set()
     chosen: dict[int, Mention] = {}
-    for _, _, _, o in options:
+    for *_, o in options:
         m = o.mention
         if m.target in chosen or m.key in used_keys:
             continue

@@ -9,6 +9,7 @@ import contextlib
 import fnmatch
 import gc
 import logging
+import math
 import re
 import os
 from collections.abc import Callable, Iterator
@@ -409,7 +410,8 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
     for t in targets:
         ms, shared[t] = features.anchor_candidates(index, page, t, common[t])
         anchor_cands[t] = [m for m in ms if budget.anchor_allowed(text, m)]
-    chosen = anchors_mod.choose_anchors(targets, anchor_cands, learn.anchor_scorer(index, text, page.holdout))
+    chosen = anchors_mod.choose_anchors(targets, anchor_cands, learn.anchor_scorer(index, text, page.holdout),
+                                        priors=[math.log(max(float(scores[r]), 1e-6)) for r in order])
     out: list[LinkSuggestion] = []
     for r, t in zip(order, targets):
         m = chosen.get(t)

@@ -108,8 +108,29 @@ def passage_similarities(index: LinkIndex, text: str, mentions: Mapping[int, Seq
     return {t: float(d) for t, d in zip(targets, dots)}
 
 
-def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings) -> rank.Candidates:
-    """The candidate targets of a page and their evidence features."""
+def learned_cues(index: LinkIndex) -> Mapping[str, float]:
+    """The link rates of words around links that the anchor ranker learned ({} without one)."""
+    learned = index.extra.get("anchor_ranker")
+    return learned[1] if learned is not None else {}
+
+
+def mention_cues(text: str, mentioned: Mapping[int, Sequence[Mention]], cues: Mapping[str, float]) -> dict[int, float]:
+    """For each target, the best learned link rate (see :mod:`linkrec.learn`) of the words just
+    before and after one of its mentions: how much its mentions sit where this site puts links."""
+    if not cues:
+        return {}
+    default = cues.get("", 0.0)
+    return {t: max(((cues.get(anchors_mod.previous_word(text, m.start), default)
+                     + cues.get(anchors_mod.next_word(text, m.end), default)) / 2 for m in ms), default=0.0)
+            for t, ms in mentioned.items()}
+
+
+def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings,
+               cues: Mapping[str, float] | None = None) -> rank.Candidates:
+    """The candidate targets of a page and their evidence features (``cues``: the learned link
+    rates of words around links; default: the model's own)."""
+    if cues is None:
+        cues = learned_cues(index)
     chosen = rank.select_candidates(index, page.sims, page.mentions, exclude=page.exclude, self_id=page.self_id)
     mentioned = {t: page.mentions[t] for t in chosen if t in page.mentions}
     return rank.candidate_features(
@@ -118,7 +139,10 @@ def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings) -> rank
         passage_cos=passage_similarities(index, page.doc.text, mentioned),
         page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=page.holdout,
         page_path=page.doc.path if page.self_id is not None else page.doc.path.rsplit("/", 1)[-1],
-        page_title_cols=title_columns(index, page.doc.title), chosen=chosen, near=page.near)
+        page_title_cols=title_columns(index, page.doc.title), chosen=chosen, near=page.near,
+        items={t: max((anchors_mod.item_fill(page.doc.text, m.start, m.end) for m in ms), default=0.0)
+               for t, ms in mentioned.items()},
+        cue_rates=mention_cues(page.doc.text, mentioned, cues))
 
 
 def title_columns(index: LinkIndex, title: str) -> np.ndarray:

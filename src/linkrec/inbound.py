@@ -130,6 +130,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                    key=lambda r: (-(pre[r] + float(sims[r])), index.records[r].path))[:n_parse]
     # --- exact evidence for the best candidates
     q = page.q
+    cues = features.learned_cues(index)
     title_cols = np.array(sorted({index.vocab[t] for t in analysis.terms(page.doc.title)
                                   if " " not in t and t in index.vocab}), dtype=np.int64)
     idf_title = index.transformer.idf_[title_cols]
@@ -179,7 +180,10 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                              reverse_title=float(rank.title_overlaps(index, [s], q.indices)[0]),
                                              folder_inbound=rank.folder_inbound(
                                                  index, target, rank.own_folder_links(index, holdout))
-                                             if target is not None else 0.0))
+                                             if target is not None else 0.0,
+                                             item=max((anchors_mod.item_fill(src.doc.text, m.start, m.end)
+                                                       for m in found), default=0.0),
+                                             cue=features.mention_cues(src.doc.text, {0: found}, cues).get(0, 0.0)))
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))
         allowed = [m for m in found if not rules.blocks_anchor(rec.path, src.doc.text[m.start:m.end])]

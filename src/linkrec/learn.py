@@ -12,6 +12,7 @@ every site.
 from __future__ import annotations
 
 import logging
+from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from . import corpus as corpus_mod
 from . import anchors as anchors_mod
 from . import features, forked, rank
 from .edit import strip_links
+from .documents import Mention
 from .errors import ParseError
 from .evidence import AnchorStats, Holdout
 from .index import LinkIndex
@@ -64,6 +66,10 @@ class TrainingSet:
     y: list[np.ndarray] = field(default_factory=list)
     anchor_cases: list[Case] = field(default_factory=list)
     """The anchor ranker's cases (see :data:`Case`)."""
+    mentioned: list[tuple[str, list[list[Mention]]]] = field(default_factory=list)
+    """Per page of ``x``: the stripped text and each candidate's mentions."""
+    case_pages: list[int] = field(default_factory=list)
+    """Per anchor case: the page of ``x`` it comes from."""
     pages: int = 0
     rows: int = 0
 
@@ -75,6 +81,8 @@ class PageExamples:
     x: np.ndarray
     y: np.ndarray
     anchor_cases: list[Case]
+    mentioned: tuple[str, list[list[Mention]]]
+    """The stripped text and each candidate's mentions."""
 
 
 def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: list[int],
@@ -93,10 +101,12 @@ def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: lis
         if ex is None:
             continue
         out.x.append(ex.x)
+        out.mentioned.append(ex.mentioned)
         out.y.append(ex.y)
         out.pages += 1
         out.rows += len(ex.y)
         out.anchor_cases.extend(ex.anchor_cases)
+        out.case_pages.extend([len(out.x) - 1] * len(ex.anchor_cases))
     return out
 
 
@@ -118,7 +128,7 @@ def page_examples(index: LinkIndex, corpus: Path, settings: Settings, i: int,
     holdout = holdouts.get(i)
     page = features.analyse_page(index, stripped, corpus_rel=rec.path, display=rec.path,
                                  settings=settings, holdout=holdout)
-    cands = features.candidates(index, page, settings)
+    cands = features.candidates(index, page, settings, cues={})
     if not len(cands.targets):
         return None
     cases: list[Case] = []
@@ -132,7 +142,8 @@ def page_examples(index: LinkIndex, corpus: Path, settings: Settings, i: int,
                           dtype=np.int8)
         if labels.any() and not labels.all():
             cases.append((occs, labels, stripped, holdout))
-    return PageExamples(cands.features, np.isin(cands.targets, list(gold)).astype(np.int8), cases)
+    return PageExamples(cands.features, np.isin(cands.targets, list(gold)).astype(np.int8), cases,
+                        (stripped, [page.mentions.get(int(t), []) for t in cands.targets]))
 
 
 CUE_SMOOTHING = 5.0
@@ -178,8 +189,7 @@ def held_out_cues(occs: Sequence[anchors_mod.Occurrence], labels: np.ndarray, te
 
     def rate(key: str, y: int) -> float:
         linked, seen = counts[key]
-        linked, seen = linked - y, seen - 1
-        return (linked + CUE_SMOOTHING * prior) / (seen + CUE_SMOOTHING) if seen >= 3 else prior
+        return _rate(linked - y, seen - 1, prior)
 
     keys = [anchors_mod.place_cues(text, o.mention) for o in occs] if keys is None else keys
     out = np.empty((len(occs), 4))
@@ -189,6 +199,30 @@ def held_out_cues(occs: Sequence[anchors_mod.Occurrence], labels: np.ndarray, te
         out[k] = (rate(before, int(y)), rate(after, int(y)), sum(around) / len(around) if around else prior,
                   sum(heading) / len(heading))
     return out
+
+
+def _rate(linked: int, seen: int, prior: float) -> float:
+    """A cue's smoothed link rate from its counts (``prior`` below 3 places)."""
+    return (linked + CUE_SMOOTHING * prior) / (seen + CUE_SMOOTHING) if seen >= 3 else prior
+
+
+def page_cues(cues: dict[str, float], counts: dict[str, list[int]],
+              own: Sequence[tuple[Sequence[anchors_mod.PlaceCues], np.ndarray]]) -> Mapping[str, float]:
+    """The previous- and next-word cues without one training page's own places (``own``: the
+    cue keys and labels of its cases), so that the link ranker does not learn from cues its own
+    labels made."""
+    mine: dict[str, list[int]] = {}
+    for places, labels in own:
+        for (before, after, _, _), y in zip(places, labels):
+            for key in (before, after):
+                c = mine.setdefault(key, [0, 0])
+                c[0] += int(y)
+                c[1] += 1
+    if not mine:
+        return cues
+    prior = cues.get("", 0.0)
+    return ChainMap({key: _rate(counts[key][0] - linked, counts[key][1] - seen, prior)
+                     for key, (linked, seen) in mine.items()}, cues)
 
 
 @dataclass(frozen=True)
@@ -299,11 +333,9 @@ def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = 
         if len(pages) >= MIN_PAGES:
             data = training_data(index, corpus, settings, pages, holdouts)
             y = np.concatenate(data.y) if data.y else np.zeros(0)
-            if data.pages >= MIN_PAGES and MIN_POSITIVES <= int(y.sum()) < len(y):
-                c = choose_c(data.x, data.y)
-                ranker = fit_ranker(np.vstack(data.x), y, c=c)
-                logger.info("link ranker learned from %d pages, %d candidates, %d links (C=%g)", data.pages, len(y),
-                            int(y.sum()), c)
+            cues: dict[str, float] = {}
+            keys: list[list[anchors_mod.PlaceCues]] = []
+            counts: dict[str, list[int]] = {}
             if len(data.anchor_cases) >= MIN_ANCHOR_TARGETS:
                 keys = case_cues(data.anchor_cases)
                 counts = cue_counts(data.anchor_cases, keys)
@@ -316,6 +348,19 @@ def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = 
                     groups.append((x, labels))
                 anchor_ranker = (fit_pairwise(groups), cues)
                 logger.info("anchor ranker learned from %d linked targets", len(data.anchor_cases))
+            if data.pages >= MIN_PAGES and MIN_POSITIVES <= int(y.sum()) < len(y):
+                col = rank.FEATURES.index("mention_cue")
+                own: dict[int, list[tuple[list[anchors_mod.PlaceCues], np.ndarray]]] = {}
+                for places, case, p in zip(keys, data.anchor_cases, data.case_pages):
+                    own.setdefault(p, []).append((places, case[1]))
+                for p, (x, (text, ms)) in enumerate(zip(data.x, data.mentioned)):
+                    rates = features.mention_cues(text, dict(enumerate(ms)),
+                                                  page_cues(cues, counts, own.get(p, [])) if cues else cues)
+                    x[:, col] = [rates.get(r, 0.0) for r in range(len(ms))]
+                c = choose_c(data.x, data.y)
+                ranker = fit_ranker(np.vstack(data.x), y, c=c)
+                logger.info("link ranker learned from %d pages, %d candidates, %d links (C=%g)", data.pages, len(y),
+                            int(y.sum()), c)
     return index.with_extra(ranker=ranker, anchor_ranker=anchor_ranker, features=list(rank.FEATURES),
                             anchor_features=list(anchors_mod.ANCHOR_FEATURES))
 

@@ -35,6 +35,8 @@ FEATURES: tuple[str, ...] = (
     "title_overlap",  # IDF-weighted share of the target title's words that the page uses
     "reverse_title",  # IDF-weighted share of the page title's words that the target uses
     "folder_inbound", # log(1 + mean inbound links of the pages in the target's folder) / log(1 + pages)
+    "mention_item",   # a name stands alone in a list item, table cell or line (1), is part of one (0.5)
+    "mention_cue",    # best learned link rate of the words just before and after a mention of a name
 )
 
 # Fixed weights used when the corpus has too few links to learn from (logistic scale).
@@ -42,7 +44,7 @@ FIXED_WEIGHTS: dict[str, float] = {
     "cos": 7.0, "cos_rank": 1.0, "mention_name": 3.0, "mention_kw": 1.8, "mention_anchor": 2.0,
     "centrality": 1.0, "n_mentions": 0.4, "first_pos": 0.2, "cocite": 2.0, "inbound": 0.3,
     "passage_cos": 1.0, "same_folder": 0.5, "backlink": 1.0,
-    "title_overlap": 1.0, "reverse_title": 0.0, "folder_inbound": 0.0,
+    "title_overlap": 1.0, "reverse_title": 0.0, "folder_inbound": 0.0, "mention_item": 0.0, "mention_cue": 0.0,
 }
 FIXED_BIAS = -5.0
 
@@ -94,9 +96,11 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
                        page_weights: Mapping[int, float] | None = None,
                        holdout: Holdout | None = None, page_path: str = "",
                        page_title_cols: np.ndarray | None = None, chosen: Sequence[int] | None = None,
-                       near: np.ndarray | None = None) -> Candidates:
+                       near: np.ndarray | None = None, items: Mapping[int, float] | None = None,
+                       cue_rates: Mapping[int, float] | None = None) -> Candidates:
     """Features of the candidate targets (see :func:`select_candidates`; ``chosen``: already
-    selected; ``near``: already computed ``neighbours(sims, n_neighbours, self_id)``)."""
+    selected; ``near``: already computed ``neighbours(sims, n_neighbours, self_id)``; ``items``:
+    how alone each target's name stands, see :func:`linkrec.anchors.item_fill`)."""
     cand = list(chosen) if chosen is not None else select_candidates(index, sims, mentions, exclude=exclude,
                                                                      self_id=self_id, top_k=top_k)
     if not cand:
@@ -115,6 +119,8 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
                     cocite[t] = cocite.get(t, 0.0) + share
     page_weights = page_weights or {}
     passage_cos = passage_cos or {}
+    items = items or {}
+    cue_rates = cue_rates or {}
     page_cols = np.fromiter(sorted(page_weights.keys()), dtype=np.int64)
     overlaps = title_overlaps(index, cand, page_cols).tolist()
     reverse = reverse_title_overlaps(index, cand, page_title_cols).tolist()
@@ -145,7 +151,8 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             holdout=holdout, same_folder=sf,
             backlink=self_id is not None and self_id in out_links[t],
             title_overlap=overlaps[r], reverse_title=reverse[r],
-            folder_inbound=fi, evidence=evidence, as_tuple=True))
+            folder_inbound=fi, item=items.get(t, 0.0), cue=cue_rates.get(t, 0.0),
+            evidence=evidence, as_tuple=True))
     return Candidates(np.asarray(cand, dtype=np.int64), np.array(rows, dtype=np.float64))
 
 
@@ -226,7 +233,8 @@ def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: 
                   inbound: int, passage: float, text_len: int, page_weights: Mapping[int, float],
                   holdout: Holdout | None = None, same_folder: float = 0.0, backlink: bool = False,
                   title_overlap: float = 0.0, reverse_title: float = 0.0, folder_inbound: float = 0.0,
-                  evidence: MentionEvidence | None = None, as_tuple: bool = False) -> np.ndarray:
+                  item: float = 0.0, cue: float = 0.0, evidence: MentionEvidence | None = None,
+                  as_tuple: bool = False) -> np.ndarray:
     """The feature vector (:data:`FEATURES`) of one (page, target) pair from its evidence.
 
     ``ms`` are the target's mentions in the page, ``cos`` the page/target cosine, ``rank`` the
@@ -276,6 +284,8 @@ def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: 
         title_overlap,
         reverse_title,
         folder_inbound,
+        item,
+        cue,
     )
     return row if as_tuple else np.array(row)  # type: ignore[return-value]
 
