@@ -120,9 +120,30 @@ def mention_cues(text: str, mentioned: Mapping[int, Sequence[Mention]], cues: Ma
     if not cues:
         return {}
     default = cues.get("", 0.0)
-    return {t: max(((cues.get(anchors_mod.previous_word(text, m.start), default)
-                     + cues.get(anchors_mod.next_word(text, m.end), default)) / 2 for m in ms), default=0.0)
-            for t, ms in mentioned.items()}
+    at: dict[tuple[int, int], float] = {}  # the rate of each place (targets share places)
+
+    def rate(m: Mention) -> float:
+        got = at.get((m.start, m.end))
+        if got is None:
+            got = at[m.start, m.end] = (cues.get(anchors_mod.previous_word(text, m.start), default)
+                                        + cues.get(anchors_mod.next_word(text, m.end), default)) / 2
+        return got
+
+    return {t: max((rate(m) for m in ms), default=0.0) for t, ms in mentioned.items()}
+
+
+def mention_items(text: str, mentioned: Mapping[int, Sequence[Mention]]) -> dict[int, float]:
+    """For each target, how alone its best-standing mention stands (see
+    :func:`linkrec.anchors.item_fill`), each place measured once (targets share places)."""
+    at: dict[tuple[int, int], float] = {}
+
+    def fill(m: Mention) -> float:
+        got = at.get((m.start, m.end))
+        if got is None:
+            got = at[m.start, m.end] = anchors_mod.item_fill(text, m.start, m.end)
+        return got
+
+    return {t: max((fill(m) for m in ms), default=0.0) for t, ms in mentioned.items()}
 
 
 def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings,
@@ -140,8 +161,7 @@ def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings,
         page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=page.holdout,
         page_path=page.doc.path if page.self_id is not None else page.doc.path.rsplit("/", 1)[-1],
         page_title_cols=title_columns(index, page.doc.title), chosen=chosen, near=page.near,
-        items={t: max((anchors_mod.item_fill(page.doc.text, m.start, m.end) for m in ms), default=0.0)
-               for t, ms in mentioned.items()},
+        items=mention_items(page.doc.text, mentioned),
         cue_rates=mention_cues(page.doc.text, mentioned, cues))
 
 
