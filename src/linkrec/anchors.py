@@ -430,15 +430,22 @@ def occurrences(ms: Sequence[Mention]) -> list[Occurrence]:
     return out
 
 
+PlaceColumns = tuple[float, float, float, float, bool, bool]
+"""The columns of a place that do not depend on the target: the four cues, list item, table row."""
+
+
 def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: str,
                         cues: Mapping[str, float] | None = None, holdout: Holdout | None = None,
-                        with_cues: bool = True) -> np.ndarray:
+                        with_cues: bool = True,
+                        places: dict[tuple[int, int], PlaceColumns] | None = None) -> np.ndarray:
     """Features (:data:`ANCHOR_FEATURES`) of a target's candidate anchor places in ``text``.
 
     ``cues`` maps a previous word (and, prefixed ``>``, a next word; prefixed ``~``, a word
     nearby; prefixed ``#``, a word of the heading above) to its learned link rate (key ``""``
     is the default rate). Without ``with_cues`` the four cue columns are left at 0 (the learner
-    fills them in itself).
+    fills them in itself). ``places`` keeps the columns of each place that do not depend on the
+    target, for the next call on the same ``text`` with the same ``cues`` (places are shared
+    by several targets).
     """
     cues = cues or {}
     default_cue = cues.get("", 0.0)
@@ -462,10 +469,12 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
             hits = stats.targets(m.key, holdout)
             per_key = by_key[m.key] = (stats.link_probability(m.key, holdout),
                                        hits.get(m.target, 0) / (sum(hits.values()) or 1))
-        heading = text.rfind("\n#", 0, m.start) if with_cues else -1
-        section = by_heading.get(heading)
-        if section is None:
-            section = by_heading[heading] = context_cue(cues, section_words(text, m), default_cue) if with_cues else 0.0
+        span = (m.start, m.end)
+        place = places.get(span) if places is not None else None
+        if place is None:
+            place = _place_columns(text, m, cues, default_cue, with_cues, by_heading)
+            if places is not None:
+                places[span] = place
         phrase = text[m.start:m.end]
         cover = by_text.get(phrase)
         if cover is None:
@@ -480,16 +489,29 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
             per_key[0],
             per_key[1],
             m.specificity,
-            cues.get(previous_word(text, m.start), default_cue) if with_cues else 0.0,
-            cues.get(next_word(text, m.end), default_cue) if with_cues else 0.0,
-            context_cue(cues, context_words(text, m), default_cue) if with_cues else 0.0,
-            section,
-            is_list_item(text, m.start),
-            is_table_row(text, m.start),
+            *place,
             "partial" in o.sources,
             cover,
         )
     return out
+
+
+def _place_columns(text: str, m: Mention, cues: Mapping[str, float], default_cue: float, with_cues: bool,
+                   by_heading: dict[int, float]) -> PlaceColumns:
+    """The target-independent columns of a place (see :data:`PlaceColumns`); ``by_heading``
+    keeps the section cue of each heading."""
+    heading = text.rfind("\n#", 0, m.start) if with_cues else -1
+    section = by_heading.get(heading)
+    if section is None:
+        section = by_heading[heading] = context_cue(cues, section_words(text, m), default_cue) if with_cues else 0.0
+    return (
+        cues.get(previous_word(text, m.start), default_cue) if with_cues else 0.0,
+        cues.get(next_word(text, m.end), default_cue) if with_cues else 0.0,
+        context_cue(cues, context_words(text, m), default_cue) if with_cues else 0.0,
+        section,
+        is_list_item(text, m.start),
+        is_table_row(text, m.start),
+    )
 
 
 AnchorScorer = Callable[[Sequence[Occurrence]], np.ndarray]

@@ -9,6 +9,7 @@ as a :class:`Skipped` entry with a one-line reason.
 from __future__ import annotations
 
 import fnmatch
+import gc
 import hashlib
 import logging
 import os
@@ -232,6 +233,16 @@ def _jobs(settings: Settings, n: int) -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
+def _worker_start() -> None:
+    """Start a parsing worker process without the cyclic garbage collector.
+
+    Parsing a page makes many short-lived objects and next to no reference cycles (reference
+    counting frees them), but the collector would keep walking them and every object the worker
+    started with: about a tenth of a worker's time. The worker ends with :func:`read_pages`.
+    """
+    gc.disable()
+
+
 def read_pages(root: Path, entries: Sequence[FileEntry], settings: Settings,
                progress: Progress | None = None) -> tuple[list[ParsedPage], list[Skipped]]:
     """Parse ``entries`` (in worker processes when there are many); order follows ``entries``."""
@@ -246,7 +257,7 @@ def read_pages(root: Path, entries: Sequence[FileEntry], settings: Settings,
             if progress:
                 progress(len(results), total)
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
             for r in pool.map(_process, tasks, chunksize=64):
                 results.append(r)
                 if progress and (len(results) % 64 == 0 or len(results) == total):

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from . import analysis, api, features, keywords as keywords_mod, rank
+from . import analysis, api, features, keywords as keywords_mod
 from . import corpus as corpus_mod
 from .corpus import Progress
 from .edit import StrippedLink, strip_links
@@ -326,7 +326,7 @@ def keyword_task(rec: api.Recommender, tests: Sequence[EvalPage]) -> list[Keywor
     total = 0
     for t in tests:
         page = features.analyse_page(index, t.text, corpus_rel=t.path, display=t.path, settings=settings)
-        near = rank.neighbours(page.sims, settings.neighbours, page.self_id)
+        near = page.near
         if not len(near):
             continue
         near_rows = index.matrix[near]
@@ -356,7 +356,7 @@ def keyword_task(rec: api.Recommender, tests: Sequence[EvalPage]) -> list[Keywor
         if not gold:
             continue
         total += len(gold)
-        near2 = rank.neighbours(page2.sims, settings.neighbours, page2.self_id)
+        near2 = page2.near
         ours = keywords_mod.missing_keywords(index, page2.terms.keys(), near2, page2.sims, limit=20)
         ours_stems = [{analysis.stem(w) for w in analysis.words(k.term)} for k in ours]
         base = _baseline_keywords(index, page2.terms.keys(), near2, 20)

@@ -43,6 +43,8 @@ class PageAnalysis:
     self_id: int | None
     holdout: Holdout | None
     """For a corpus page, its own links' share of the learned statistics (left out when scoring)."""
+    near: np.ndarray
+    """The page's nearest pages (``rank.neighbours(sims, settings.neighbours, self_id)``)."""
 
 
 def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display: str, settings: Settings,
@@ -71,7 +73,7 @@ def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display
     mentions = anchors_mod.find_mentions(index, runs, exclude=exclude, holdout=holdout,
                                          code=anchors_mod.code_runs(doc), text=doc.text)
     return PageAnalysis(doc, terms, q, sims, runs, anchors_mod.term_positions(runs, doc.text), mentions, exclude, self_id,
-                        holdout)
+                        holdout, rank.neighbours(sims, settings.neighbours, self_id))
 
 
 def passage(text: str, offset: int) -> str:
@@ -118,9 +120,30 @@ def mention_cues(text: str, mentioned: Mapping[int, Sequence[Mention]], cues: Ma
     if not cues:
         return {}
     default = cues.get("", 0.0)
-    return {t: max(((cues.get(anchors_mod.previous_word(text, m.start), default)
-                     + cues.get(anchors_mod.next_word(text, m.end), default)) / 2 for m in ms), default=0.0)
-            for t, ms in mentioned.items()}
+    at: dict[tuple[int, int], float] = {}  # the rate of each place (targets share places)
+
+    def rate(m: Mention) -> float:
+        got = at.get((m.start, m.end))
+        if got is None:
+            got = at[m.start, m.end] = (cues.get(anchors_mod.previous_word(text, m.start), default)
+                                        + cues.get(anchors_mod.next_word(text, m.end), default)) / 2
+        return got
+
+    return {t: max((rate(m) for m in ms), default=0.0) for t, ms in mentioned.items()}
+
+
+def mention_items(text: str, mentioned: Mapping[int, Sequence[Mention]]) -> dict[int, float]:
+    """For each target, how alone its best-standing mention stands (see
+    :func:`linkrec.anchors.item_fill`), each place measured once (targets share places)."""
+    at: dict[tuple[int, int], float] = {}
+
+    def fill(m: Mention) -> float:
+        got = at.get((m.start, m.end))
+        if got is None:
+            got = at[m.start, m.end] = anchors_mod.item_fill(text, m.start, m.end)
+        return got
+
+    return {t: max((fill(m) for m in ms), default=0.0) for t, ms in mentioned.items()}
 
 
 def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings,
@@ -137,9 +160,8 @@ def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings,
         passage_cos=passage_similarities(index, page.doc.text, mentioned),
         page_weights=dict(zip(page.q.indices.tolist(), page.q.data.tolist())), holdout=page.holdout,
         page_path=page.doc.path if page.self_id is not None else page.doc.path.rsplit("/", 1)[-1],
-        page_title_cols=title_columns(index, page.doc.title), chosen=chosen,
-        items={t: max((anchors_mod.item_fill(page.doc.text, m.start, m.end) for m in ms), default=0.0)
-               for t, ms in mentioned.items()},
+        page_title_cols=title_columns(index, page.doc.title), chosen=chosen, near=page.near,
+        items=mention_items(page.doc.text, mentioned),
         cue_rates=mention_cues(page.doc.text, mentioned, cues))
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 
 import numpy as np
+import scipy.sparse as sp
 
 from .index import LinkIndex
 from .results import KeywordSuggestion
@@ -51,22 +52,28 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
     w = sims[near].astype(np.float64)
     w = w / (w.sum() or 1.0)
     acc = np.asarray(rows.T @ w).ravel()
+    # Only the terms the nearest pages use can score: the rest of the vocabulary is left alone.
+    cols = np.flatnonzero(acc > 0)
+    if not len(cols):
+        return ()
+    a = acc[cols]
     # Contrast with the whole site (a pointwise KL term): a word every page uses as much as the
     # neighbours do is no keyword of this neighbourhood.
-    base = np.maximum(index.centroid, 1e-9)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        acc = np.where(acc > 0, acc * np.log(np.maximum(acc, 1e-12) / base), 0.0)
-    users = np.asarray((rows > 0).sum(axis=0)).ravel()
-    acc[users < need] = 0.0
-    acc[acc < 0] = 0.0
-    nz = np.flatnonzero(acc)
-    if not len(nz):
+    base = np.maximum(index.centroid[cols], 1e-9)
+    a = a * np.log(np.maximum(a, 1e-12) / base)
+    users = np.bincount(rows.indices[rows.data > 0], minlength=index.n_terms)[cols]
+    a[users < need] = 0.0
+    a[a < 0] = 0.0
+    keep = np.flatnonzero(a)
+    if not len(keep):
         return ()
-    top = nz[np.lexsort((nz, -acc[nz]))][: limit * 8 + 20]
+    nz, score = cols[keep], a[keep]
+    top_k = np.lexsort((nz, -score))[: limit * 8 + 20]
+    top, top_score = nz[top_k].tolist(), score[top_k].tolist()
     page = set(page_terms)
     chosen: list[tuple[str, float, int]] = []
-    for j in top:
-        term = index.term(int(j))
+    for j, score_j in zip(top, top_score):
+        term = index.term(j)
         parts = term.split(" ")
         if term in page or any(len(p) < 3 or any(ch.isdigit() for ch in p) for p in parts):
             continue
@@ -77,17 +84,27 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
         if len(parts) == 2:
             # the phrase replaces its own single words listed before it, if it is nearly as strong
             sub = [c for c in chosen if c[0] in parts]
-            if sub and float(acc[j]) < PHRASE_OVER_WORD * max(c[1] for c in sub):
+            if sub and score_j < PHRASE_OVER_WORD * max(c[1] for c in sub):
                 continue
             chosen = [c for c in chosen if c[0] not in parts]
-        chosen.append((term, float(acc[j]), int(j)))
+        chosen.append((term, score_j, j))
         if len(chosen) >= limit:
             break
     out: list[KeywordSuggestion] = []
     for term, score, j in chosen:
-        col = np.asarray(rows[:, j].todense()).ravel()
-        users_of: Sequence[int] = [int(near[i]) for i in np.flatnonzero(col > 0)]
-        users_sorted = sorted(users_of, key=lambda u: (-float(index.matrix[u, j]), u))
+        users_of = _users(rows, near, j)
+        users_sorted = sorted(users_of, key=lambda u: (-u[1], u[0]))
         out.append(KeywordSuggestion(index.surface(term), round(min(1.0, score), 4),
-                                     tuple(index.records[u].path for u in users_sorted)))
+                                     tuple(index.records[u].path for u, _ in users_sorted)))
     return tuple(out)
+
+
+def _users(rows: sp.csr_matrix, near: np.ndarray, j: int) -> list[tuple[int, float]]:
+    """``(page id, weight)`` of the nearest pages (rows of ``rows``, ids ``near``) that use term ``j``."""
+    out: list[tuple[int, float]] = []
+    for r in range(rows.shape[0]):
+        a, b = rows.indptr[r], rows.indptr[r + 1]
+        for k in np.flatnonzero(rows.indices[a:b] == j).tolist():
+            if rows.data[a + k] > 0:
+                out.append((int(near[r]), float(rows.data[a + k])))
+    return out

@@ -25,7 +25,7 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 from . import corpus as corpus_mod
 from . import anchors as anchors_mod
-from . import features, rank
+from . import features, forked, rank
 from .edit import strip_links
 from .documents import Mention
 from .errors import ParseError
@@ -74,47 +74,76 @@ class TrainingSet:
     rows: int = 0
 
 
+@dataclass
+class PageExamples:
+    """One training page's examples: its candidates' features and labels, and its anchor cases."""
+
+    x: np.ndarray
+    y: np.ndarray
+    anchor_cases: list[Case]
+    mentioned: tuple[str, list[list[Mention]]]
+    """The stripped text and each candidate's mentions."""
+
+
 def training_data(index: LinkIndex, corpus: Path, settings: Settings, pages: list[int],
                   holdouts: Mapping[int, Holdout]) -> TrainingSet:
     """Features and labels of the candidates (and of the candidate anchor places of the linked
-    targets) of ``pages`` with their links stripped."""
+    targets) of ``pages`` with their links stripped, page after page until they hold
+    :data:`MAX_TRAIN_CANDIDATES` candidates (with more than one job, a forked child process
+    computes every other page; the result is the same)."""
+    examples = forked.ordered_results(
+        lambda k: page_examples(index, corpus, settings, pages[k], holdouts), len(pages),
+        lambda ex: len(ex.y), MAX_TRAIN_CANDIDATES, parallel=settings.jobs != 1)
     out = TrainingSet()
-    for i in pages:
+    for ex in examples:
         if out.rows >= MAX_TRAIN_CANDIDATES:
             break
-        rec = index.records[i]
-        try:
-            text, _ = corpus_mod.read_text(corpus / rec.path, display=rec.path,
-                                           max_bytes=int(settings.max_page_mb * 1e6))
-        except ParseError:
+        if ex is None:
             continue
-        doc = corpus_mod.parse_page(text, rec.path, settings, placements=False)  # stripping needs only the links
-        stripped, links = strip_links(doc, lambda lk: index.resolver.resolve(
-            lk.target, rec.path, wikilink=lk.kind == "wikilink"))
-        gold = {index.path_ids[s.target] for s in links if s.target != rec.path}
-        if not gold:
-            continue
-        holdout = holdouts.get(i)
-        page = features.analyse_page(index, stripped, corpus_rel=rec.path, display=rec.path,
-                                     settings=settings, holdout=holdout)
-        cands = features.candidates(index, page, settings, cues={})
-        if not len(cands.targets):
-            continue
-        out.x.append(cands.features)
-        out.mentioned.append((stripped, [page.mentions.get(int(t), []) for t in cands.targets]))
-        out.y.append(np.isin(cands.targets, list(gold)).astype(np.int8))
+        out.x.append(ex.x)
+        out.mentioned.append(ex.mentioned)
+        out.y.append(ex.y)
         out.pages += 1
-        out.rows += len(cands.targets)
-        for t in set(cands.targets.tolist()) & gold:
-            ms, _ = features.anchor_candidates(index, page, t)
-            occs = anchors_mod.occurrences(ms)
-            spans = [(s.start, s.end) for s in links if index.path_ids.get(s.target) == t]
-            labels = np.array([any(o.mention.start < e and b < o.mention.end for b, e in spans) for o in occs],
-                              dtype=np.int8)
-            if labels.any() and not labels.all():
-                out.anchor_cases.append((occs, labels, stripped, holdout))
-                out.case_pages.append(len(out.x) - 1)
+        out.rows += len(ex.y)
+        out.anchor_cases.extend(ex.anchor_cases)
+        out.case_pages.extend([len(out.x) - 1] * len(ex.anchor_cases))
     return out
+
+
+def page_examples(index: LinkIndex, corpus: Path, settings: Settings, i: int,
+                  holdouts: Mapping[int, Holdout]) -> PageExamples | None:
+    """The examples of page ``i`` with its links stripped (None: no usable link or candidate)."""
+    rec = index.records[i]
+    try:
+        text, _ = corpus_mod.read_text(corpus / rec.path, display=rec.path,
+                                       max_bytes=int(settings.max_page_mb * 1e6))
+    except ParseError:
+        return None
+    doc = corpus_mod.parse_page(text, rec.path, settings, placements=False)  # stripping needs only the links
+    stripped, links = strip_links(doc, lambda lk: index.resolver.resolve(
+        lk.target, rec.path, wikilink=lk.kind == "wikilink"))
+    gold = {index.path_ids[s.target] for s in links if s.target != rec.path}
+    if not gold:
+        return None
+    holdout = holdouts.get(i)
+    page = features.analyse_page(index, stripped, corpus_rel=rec.path, display=rec.path,
+                                 settings=settings, holdout=holdout)
+    cands = features.candidates(index, page, settings, cues={})
+    if not len(cands.targets):
+        return None
+    cases: list[Case] = []
+    linked = set(cands.targets.tolist()) & gold
+    common = features.shared_terms_of(index, page.q, list(linked))
+    for t in linked:
+        ms, _ = features.anchor_candidates(index, page, t, common[t])
+        occs = anchors_mod.occurrences(ms)
+        spans = [(s.start, s.end) for s in links if index.path_ids.get(s.target) == t]
+        labels = np.array([any(o.mention.start < e and b < o.mention.end for b, e in spans) for o in occs],
+                          dtype=np.int8)
+        if labels.any() and not labels.all():
+            cases.append((occs, labels, stripped, holdout))
+    return PageExamples(cands.features, np.isin(cands.targets, list(gold)).astype(np.int8), cases,
+                        (stripped, [page.mentions.get(int(t), []) for t in cands.targets]))
 
 
 CUE_SMOOTHING = 5.0
@@ -348,9 +377,11 @@ def anchor_scorer(index: LinkIndex, text: str, holdout: Holdout | None = None) -
     if learned is None:
         return None
     model, cues = learned
+    places: dict[tuple[int, int], anchors_mod.PlaceColumns] = {}  # shared by the page's targets
 
     def scorer(occs: Sequence[anchors_mod.Occurrence]) -> np.ndarray:
-        return model.utility(anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=holdout))
+        return model.utility(anchors_mod.occurrence_features(index, occs, text=text, cues=cues, holdout=holdout,
+                                                             places=places))
 
     return scorer
 

@@ -96,81 +96,184 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
                        page_weights: Mapping[int, float] | None = None,
                        holdout: Holdout | None = None, page_path: str = "",
                        page_title_cols: np.ndarray | None = None, chosen: Sequence[int] | None = None,
-                       items: Mapping[int, float] | None = None, cue_rates: Mapping[int, float] | None = None) -> Candidates:
+                       near: np.ndarray | None = None, items: Mapping[int, float] | None = None,
+                       cue_rates: Mapping[int, float] | None = None) -> Candidates:
     """Features of the candidate targets (see :func:`select_candidates`; ``chosen``: already
-    selected; ``items``: how alone each target's name stands, see :func:`linkrec.anchors.item_fill`)."""
-    n = len(index)
+    selected; ``near``: already computed ``neighbours(sims, n_neighbours, self_id)``; ``items``:
+    how alone each target's name stands, see :func:`linkrec.anchors.item_fill`)."""
     cand = list(chosen) if chosen is not None else select_candidates(index, sims, mentions, exclude=exclude,
                                                                      self_id=self_id, top_k=top_k)
     if not cand:
         return Candidates(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES))))
-    ranked = sims.copy()
-    if self_id is not None:
-        ranked[self_id] = -np.inf  # the page itself is no rival
-    ranks = np.empty(n, dtype=np.float64)
-    ranks[np.argsort(-ranked, kind="stable")] = np.arange(1, n + 1)
-    near = neighbours(sims, n_neighbours, self_id)
+    ranks = cosine_ranks(sims, self_id, cand)
+    near = neighbours(sims, n_neighbours, self_id) if near is None else near
+    wanted = set(cand)
     cocite: dict[int, float] = {}
     if len(near):
         w = sims[near]
         total = float(w.sum()) or 1.0
-        for j, wj in zip(near, w):
-            for t in index.out_links[int(j)]:
-                cocite[int(t)] = cocite.get(int(t), 0.0) + float(wj) / total
-    page_cols = np.fromiter(sorted((page_weights or {}).keys()), dtype=np.int64)
-    overlaps = title_overlaps(index, cand, page_cols)
-    reverse = reverse_title_overlaps(index, cand, page_title_cols)
+        for j, wj in zip(near.tolist(), w.tolist()):
+            share = wj / total
+            for t in index.out_links[j].tolist():
+                if t in wanted:
+                    cocite[t] = cocite.get(t, 0.0) + share
+    page_weights = page_weights or {}
+    passage_cos = passage_cos or {}
+    items = items or {}
+    cue_rates = cue_rates or {}
+    page_cols = np.fromiter(sorted(page_weights.keys()), dtype=np.int64)
+    overlaps = title_overlaps(index, cand, page_cols).tolist()
+    reverse = reverse_title_overlaps(index, cand, page_title_cols).tolist()
     own = own_folder_links(index, holdout)
-    feats = np.zeros((len(cand), len(FEATURES)))
+    evidence = MentionEvidence(index, page_weights, holdout)
+    sims_c = sims[cand].tolist()
+    inbound = index.inbound[cand].tolist()
+    held = holdout.targets if holdout is not None else frozenset()
+    records, out_links = index.records, index.out_links
+    same_folder: dict[str, float] = {}
+    folder_in: dict[int, float] = {}
+    of = index.folders()[0]
+    rows = []
     for r, t in enumerate(cand):
-        feats[r] = pair_features(
-            index, mentions.get(t, ()), cos=float(sims[t]), rank=float(ranks[t]), cocite=cocite.get(t, 0.0),
-            inbound=int(index.inbound[t]) - (holdout is not None and t in holdout.targets),
-            passage=(passage_cos or {}).get(t, 0.0), text_len=text_len, page_weights=page_weights or {},
-            holdout=holdout, same_folder=folder_overlap(page_path, index.records[t].path),
-            backlink=self_id is not None and self_id in index.out_links[t],
-            title_overlap=float(overlaps[r]), reverse_title=float(reverse[r]),
-            folder_inbound=folder_inbound(index, t, own), item=(items or {}).get(t, 0.0),
-            cue=(cue_rates or {}).get(t, 0.0))
-    return Candidates(np.asarray(cand, dtype=np.int64), feats)
+        path = records[t].path
+        folder = path[:path.rfind("/") + 1]
+        sf = same_folder.get(folder)
+        if sf is None:
+            sf = same_folder[folder] = folder_overlap(page_path, path)
+        f = int(of[t])
+        fi = folder_in.get(f)
+        if fi is None:
+            fi = folder_in[f] = folder_inbound(index, t, own)
+        rows.append(pair_features(
+            index, mentions.get(t, ()), cos=sims_c[r], rank=float(ranks[r]), cocite=cocite.get(t, 0.0),
+            inbound=inbound[r] - (holdout is not None and t in held),
+            passage=passage_cos.get(t, 0.0), text_len=text_len, page_weights=page_weights,
+            holdout=holdout, same_folder=sf,
+            backlink=self_id is not None and self_id in out_links[t],
+            title_overlap=overlaps[r], reverse_title=reverse[r],
+            folder_inbound=fi, item=items.get(t, 0.0), cue=cue_rates.get(t, 0.0),
+            evidence=evidence, as_tuple=True))
+    return Candidates(np.asarray(cand, dtype=np.int64), np.array(rows, dtype=np.float64))
+
+
+def cosine_ranks(sims: np.ndarray, self_id: int | None, targets: Sequence[int]) -> np.ndarray:
+    """The rank of each of ``targets`` among all pages by cosine ``sims`` (1 = most similar; equal
+    cosines in id order; the page ``self_id`` last): what a stable sort of every page gives,
+    counted without sorting them all.
+
+    Examples
+    --------
+    >>> cosine_ranks(np.array([0.5, 0.0, 0.9, 0.5, 0.0]), None, [3, 4, 2])
+    array([3, 5, 1])
+    >>> cosine_ranks(np.array([0.5, 0.0, 0.9, 0.5, 0.0]), 2, [3, 0])
+    array([2, 1])
+    """
+    neg = -np.asarray(sims, dtype=np.float64)
+    if self_id is not None:
+        neg[self_id] = np.inf  # the page itself is no rival
+    t = np.asarray(targets, dtype=np.int64)
+    if np.isnan(neg).any():  # no order to count against: sort every page
+        ranks = np.empty(len(neg), dtype=np.int64)
+        ranks[np.argsort(neg, kind="stable")] = np.arange(1, len(neg) + 1)
+        return ranks[t]
+    v = neg[t]
+    uniq = np.unique(v)
+    bucket = np.searchsorted(uniq, neg, side="right")  # how many target values are <= each page's
+    below = np.cumsum(np.bincount(bucket, minlength=len(uniq) + 1))
+    k = np.searchsorted(uniq, v, side="left")
+    ranks = below[k] + 1  # pages strictly more similar, plus one
+    equal = (bucket > 0) & (uniq[np.maximum(bucket - 1, 0)] == neg)
+    n_equal = np.bincount(bucket[equal] - 1, minlength=len(uniq))
+    for u in np.flatnonzero(n_equal > 1).tolist():  # equal cosines: the pages with a smaller id first
+        mine = np.flatnonzero(k == u)
+        ranks[mine] += np.searchsorted(np.flatnonzero(neg == uniq[u]), t[mine], side="left")
+    return ranks
+
+
+class MentionEvidence:
+    """The mention evidence of :func:`pair_features` that depends only on a phrase, computed once
+    per phrase for one page (a phrase names several candidates, and occurs many times)."""
+
+    def __init__(self, index: LinkIndex, page_weights: Mapping[int, float], holdout: Holdout | None) -> None:
+        self.index, self.page_weights, self.holdout = index, page_weights, holdout
+        self.stats = stats_of(index)
+        self._pages: dict[tuple[str, ...], int] = {}
+        self._learned: dict[tuple[str, ...], tuple[dict[int, int], int, float]] = {}
+        self._central: dict[tuple[str, ...], float] = {}
+
+    def named(self, m: Mention) -> float:
+        """(1 + specificity) / 2 / the number of pages the phrase names or links."""
+        pages = self._pages.get(m.key)
+        if pages is None:
+            pages = self._pages[m.key] = len({t for t, _ in self.index.phrases.get(m.key, ())}
+                                             | set(self.stats.targets(m.key, self.holdout)))
+        return (1.0 + m.specificity) / 2.0 / max(1, pages)
+
+    def learned(self, m: Mention) -> float:
+        """Link probability of the phrase x share of its links that go to the mention's target."""
+        got = self._learned.get(m.key)
+        if got is None:
+            hits = self.stats.targets(m.key, self.holdout)
+            got = self._learned[m.key] = (hits, sum(hits.values()) or 1,
+                                          self.stats.link_probability(m.key, self.holdout))
+        hits, total, prob = got
+        return prob * (hits.get(m.target, 0) / total)
+
+    def central(self, m: Mention) -> float:
+        """The page's own TF-IDF weight of the phrase's best vocabulary term."""
+        got = self._central.get(m.key)
+        if got is None:
+            cols = [self.index.vocab.get(t) for t in vocab_terms(m.key)]
+            got = self._central[m.key] = max((self.page_weights.get(j, 0.0) for j in cols if j is not None),
+                                             default=0.0)
+        return got
 
 
 def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: float, cocite: float,
                   inbound: int, passage: float, text_len: int, page_weights: Mapping[int, float],
                   holdout: Holdout | None = None, same_folder: float = 0.0, backlink: bool = False,
                   title_overlap: float = 0.0, reverse_title: float = 0.0, folder_inbound: float = 0.0,
-                  item: float = 0.0, cue: float = 0.0) -> np.ndarray:
+                  item: float = 0.0, cue: float = 0.0, evidence: MentionEvidence | None = None,
+                  as_tuple: bool = False) -> np.ndarray:
     """The feature vector (:data:`FEATURES`) of one (page, target) pair from its evidence.
 
     ``ms`` are the target's mentions in the page, ``cos`` the page/target cosine, ``rank`` the
     target's rank by cosine among all pages (1 = most similar), ``cocite`` the share of the
     page's nearest pages linking to it, ``inbound`` its inbound links, ``passage`` the cosine of
-    the text around its first mention and the target.
+    the text around its first mention and the target. ``evidence`` shares the per-phrase values
+    among the candidates of one page (it must have the same ``page_weights`` and ``holdout``);
+    with ``as_tuple`` the vector is returned as a tuple of floats.
     """
-    stats = stats_of(index)
-
-    def named(m: Mention) -> float:
-        pages = {t for t, _ in index.phrases.get(m.key, ())} | set(stats.targets(m.key, holdout))
-        return (1.0 + m.specificity) / 2.0 / max(1, len(pages))
-
-    def learned(m: Mention) -> float:
-        hits = stats.targets(m.key, holdout)
-        share = hits.get(m.target, 0) / (sum(hits.values()) or 1)
-        return stats.link_probability(m.key, holdout) * share
-
-    def central(m: Mention) -> float:
-        cols = [index.vocab.get(t) for t in vocab_terms(m.key)]
-        return max((page_weights.get(j, 0.0) for j in cols if j is not None), default=0.0)
-
-    first = min((m.start for m in ms), default=None)
+    ev = MentionEvidence(index, page_weights, holdout) if evidence is None else evidence
+    name = kw = learned = central = None
+    first = None
+    for m in ms:
+        source = m.source
+        if source == "title" or source == "alias":
+            v = ev.named(m)
+            if name is None or v > name:
+                name = v
+        elif source == "keyword":
+            v = ev.named(m)
+            if kw is None or v > kw:
+                kw = v
+        elif source == "anchor":
+            v = ev.learned(m)
+            if learned is None or v > learned:
+                learned = v
+        v = ev.central(m)
+        if central is None or v > central:
+            central = v
+        if first is None or m.start < first:
+            first = m.start
     log_n = math.log1p(len(index)) or 1.0
-    return np.array((
+    row = (
         cos,
         1.0 / max(1.0, rank),
-        max((named(m) for m in ms if m.source in ("title", "alias")), default=0.0),
-        max((named(m) for m in ms if m.source == "keyword"), default=0.0),
-        max((learned(m) for m in ms if m.source == "anchor"), default=0.0),
-        max((central(m) for m in ms), default=0.0),
+        0.0 if name is None else name,
+        0.0 if kw is None else kw,
+        0.0 if learned is None else learned,
+        0.0 if central is None else central,
         math.log1p(len({m.start for m in ms})),
         0.0 if first is None else 1.0 - first / max(1, text_len),
         cocite,
@@ -183,7 +286,8 @@ def pair_features(index: LinkIndex, ms: Sequence[Mention], *, cos: float, rank: 
         folder_inbound,
         item,
         cue,
-    ))
+    )
+    return row if as_tuple else np.array(row)  # type: ignore[return-value]
 
 
 def own_folder_links(index: LinkIndex, holdout: Holdout | None) -> dict[int, int]:
