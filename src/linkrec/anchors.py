@@ -223,7 +223,7 @@ def partial_title_mentions(runs: Sequence[Sequence[Word]], target: int, weights:
     at least ``min_cover`` of its IDF weight (e.g. "template for planning book dashes" for the
     title "Issue Template for Planning Book Dashes", not "researchers to make their data" for
     "Research Data"). ``weights`` lists the title's stems in title order."""
-    total = sum(weights.values())
+    total = math.fsum(weights.values())
     if len(weights) < 2 or not total:
         return []
     order = {stem: k for k, stem in enumerate(weights)}
@@ -242,7 +242,7 @@ def partial_title_mentions(runs: Sequence[Sequence[Word]], target: int, weights:
                     break  # crosses a sentence or clause boundary
                 last = order[ws[j].stem]
                 seen.add(ws[j].stem)
-                cover = sum(weights[x] for x in seen) / total
+                cover = math.fsum(weights[x] for x in seen) / total
                 if cover >= min_cover:
                     out.append(Mention(target, ws[i].start, ws[j].end, tuple(w.key for w in ws[i:j + 1]),
                                        "partial", cover))
@@ -355,7 +355,7 @@ def section_words(text: str, m: Mention) -> set[str]:
 def context_cue(cues: Mapping[str, float], words: Iterable[str], default: float) -> float:
     """Mean learned link rate of the places near each of ``words`` (``default`` for unknown words)."""
     rates = [cues.get(w, default) for w in words]
-    return sum(rates) / len(rates) if rates else default
+    return math.fsum(rates) / len(rates) if rates else default
 
 
 def is_list_item(text: str, start: int) -> bool:
@@ -452,7 +452,7 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
     text_len = len(text)
     target = occs[0].mention.target if occs else -1
     weights = title_weights(index, target) if target >= 0 else {}
-    total = sum(weights.values()) or 1.0
+    total = math.fsum(weights.values()) or 1.0
     stats = stats_of(index)
     first_key: dict[tuple[str, ...], int] = {}
     for o in occs:
@@ -478,7 +478,7 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
         phrase = text[m.start:m.end]
         cover = by_text.get(phrase)
         if cover is None:
-            cover = by_text[phrase] = sum(weights.get(x, 0.0) for x in {analysis.stem(w) for w in analysis.words(phrase)}) / total
+            cover = by_text[phrase] = math.fsum(weights.get(x, 0.0) for x in {analysis.stem(w) for w in analysis.words(phrase)}) / total
         out[r] = (
             "title" in o.sources, "alias" in o.sources, "keyword" in o.sources, "anchor" in o.sources,
             "term" in o.sources,

@@ -12,6 +12,7 @@ every site.
 from __future__ import annotations
 
 import logging
+import math
 from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -196,8 +197,8 @@ def held_out_cues(occs: Sequence[anchors_mod.Occurrence], labels: np.ndarray, te
     for k, ((before, after, near, above), y) in enumerate(zip(keys, labels)):
         around = [rate(w, int(y)) for w in near]
         heading = [rate(w, int(y)) for w in above]
-        out[k] = (rate(before, int(y)), rate(after, int(y)), sum(around) / len(around) if around else prior,
-                  sum(heading) / len(heading))
+        out[k] = (rate(before, int(y)), rate(after, int(y)), math.fsum(around) / len(around) if around else prior,
+                  math.fsum(heading) / len(heading))
     return out
 
 
