@@ -194,3 +194,8 @@ def test_reason_names_the_chosen_anchor_when_it_names_the_target(rec: Recommende
     assert reason.startswith("mentions “growing tomatoes” (how other pages link to it)")
     # Without a chosen anchor (or with one that names nothing), the best kind of mention is named.
     assert api._reason(rec.index, 0, text, feats, contrib, [], [title, learned]).startswith("mentions “Tomatoes” (its title)")
+    # where the strongest evidence is where a mention sits (alone in a list item, among link cues)
+    for name in ("mention_item", "mention_cue"):
+        contrib = np.zeros(len(rank.FEATURES))
+        contrib[rank.FEATURES.index(name)] = 2.0
+        assert api._reason(rec.index, 0, text, feats, contrib, [], [title]).startswith("mentions “Tomatoes”"), name

@@ -433,7 +433,8 @@ def _reason(index: LinkIndex, target: int, text: str, feats: np.ndarray, contrib
         anchor is None or (m.start, m.end) != (anchor.start, anchor.end), anchors_mod.preference(m)))
     parts: list[str] = []
     for name in rank.explain(contrib):
-        if name in ("mention_name", "mention_kw", "mention_anchor", "centrality", "n_mentions") and named:
+        if name in ("mention_name", "mention_kw", "mention_anchor", "centrality", "n_mentions", "mention_item",
+                    "mention_cue") and named:
             m = named[0]
             parts.append(f"mentions “{text[m.start:m.end]}” ({what[m.source]})")
             named = []
