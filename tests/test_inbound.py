@@ -20,6 +20,21 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Recommender:
     return Recommender.open(root / "corpus", root / "models")
 
 
+def assert_inbound_agrees(rec: Recommender) -> None:
+    """If A should link to B (score >= 0.2), B's inbound lists A with the same score."""
+    checked = 0
+    for page in sorted(rec.corpus.glob("*.md"))[:15]:
+        for s in rec.suggest_file(page, limit=5, keywords=0).links:
+            if s.score < 0.2:
+                continue
+            sources = {x.source: x for x in rec.inbound_file(rec.corpus / s.target, limit=100).links}
+            source = page.relative_to(rec.corpus).as_posix()
+            assert source in sources, (source, s.target)
+            assert sources[source].score == pytest.approx(s.score, abs=1e-3)
+            checked += 1
+    assert checked >= 10
+
+
 @pytest.mark.parametrize("every_feature", [False, True])
 def test_inbound_agrees_with_suggest(demo: Recommender, every_feature: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """If A should link to B (score >= 0.2), B's inbound lists A with the same score (also when
@@ -27,17 +42,7 @@ def test_inbound_agrees_with_suggest(demo: Recommender, every_feature: bool, mon
     if every_feature:
         for name, weight in list(rank.FIXED_WEIGHTS.items()):
             monkeypatch.setitem(rank.FIXED_WEIGHTS, name, weight or 1.0)
-    checked = 0
-    for page in sorted((demo.corpus).glob("*.md"))[:15]:
-        for s in demo.suggest_file(page, limit=5, keywords=0).links:
-            if s.score < 0.2:
-                continue
-            sources = {x.source: x for x in demo.inbound_file(demo.corpus / s.target, limit=100).links}
-            source = page.relative_to(demo.corpus).as_posix()
-            assert source in sources, (source, s.target)
-            assert sources[source].score == pytest.approx(s.score, abs=1e-3)
-            checked += 1
-    assert checked >= 10
+    assert_inbound_agrees(demo)
 
 
 def test_inbound_for_a_draft_finds_pages_mentioning_it(demo: Recommender, tmp_path: Path) -> None:
@@ -93,14 +98,4 @@ def test_inbound_agrees_with_suggest_under_a_learned_model(tmp_path: Path, monke
     shutil.copytree(DEMO, tmp_path / "corpus")
     rec = Recommender.open(tmp_path / "corpus", tmp_path / "models")
     assert rec.index.extra["ranker"] is not None and rec.index.extra["anchor_ranker"] is not None
-    checked = 0
-    for page in sorted(rec.corpus.glob("*.md"))[:15]:
-        for s in rec.suggest_file(page, limit=5, keywords=0).links:
-            if s.score < 0.2:
-                continue
-            sources = {x.source: x for x in rec.inbound_file(rec.corpus / s.target, limit=100).links}
-            source = page.relative_to(rec.corpus).as_posix()
-            assert source in sources, (source, s.target)
-            assert sources[source].score == pytest.approx(s.score, abs=1e-3)
-            checked += 1
-    assert checked >= 10
+    assert_inbound_agrees(rec)
