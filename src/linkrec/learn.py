@@ -226,6 +226,20 @@ def page_cues(cues: dict[str, float], counts: dict[str, list[int]],
                      for key, (linked, seen) in mine.items()}, cues)
 
 
+def fill_mention_cues(data: TrainingSet, cues: dict[str, float], counts: dict[str, list[int]],
+                      keys: Sequence[Sequence[anchors_mod.PlaceCues]]) -> None:
+    """Fill the ``mention_cue`` column of the training rows (left at 0 while the cues were not
+    learned yet), each page's from the cues without its own places (see :func:`page_cues`)."""
+    col = rank.FEATURES.index("mention_cue")
+    own: dict[int, list[tuple[Sequence[anchors_mod.PlaceCues], np.ndarray]]] = {}
+    for places, case, p in zip(keys, data.anchor_cases, data.case_pages):
+        own.setdefault(p, []).append((places, case[1]))
+    for p, (x, (text, ms)) in enumerate(zip(data.x, data.mentioned)):
+        rates = features.mention_cues(text, dict(enumerate(ms)),
+                                      page_cues(cues, counts, own.get(p, [])) if cues else cues)
+        x[:, col] = [rates.get(r, 0.0) for r in range(len(ms))]
+
+
 @dataclass(frozen=True)
 class PairwiseRanker:
     """A linear utility learned from pairs (the chosen place minus another place of the same
@@ -350,14 +364,7 @@ def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = 
                 anchor_ranker = (fit_pairwise(groups), cues)
                 logger.info("anchor ranker learned from %d linked targets", len(data.anchor_cases))
             if data.pages >= MIN_PAGES and MIN_POSITIVES <= int(y.sum()) < len(y):
-                col = rank.FEATURES.index("mention_cue")
-                own: dict[int, list[tuple[list[anchors_mod.PlaceCues], np.ndarray]]] = {}
-                for places, case, p in zip(keys, data.anchor_cases, data.case_pages):
-                    own.setdefault(p, []).append((places, case[1]))
-                for p, (x, (text, ms)) in enumerate(zip(data.x, data.mentioned)):
-                    rates = features.mention_cues(text, dict(enumerate(ms)),
-                                                  page_cues(cues, counts, own.get(p, [])) if cues else cues)
-                    x[:, col] = [rates.get(r, 0.0) for r in range(len(ms))]
+                fill_mention_cues(data, cues, counts, keys)
                 c = choose_c(data.x, data.y)
                 ranker = fit_ranker(np.vstack(data.x), y, c=c)
                 logger.info("link ranker learned from %d pages, %d candidates, %d links (C=%g)", data.pages, len(y),
