@@ -529,9 +529,9 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
     that a contested place goes to the likelier link where the utilities are close. A place
     that only shares a distinctive term with a target that also has named places (title,
     alias, keyword, learned anchor, partial title) is its last resort, after every named place
-    of every target. Without a
-    scorer, targets choose in ``order``, each its best free place by :func:`preference` (title,
-    alias, keyword, learned anchor, shared term; then the first occurrence).
+    of every target. Without a scorer, targets choose in ``order``, each its best free place by
+    :func:`preference` (title, alias, keyword, learned anchor, shared term; then the first
+    occurrence).
     """
     # (fallback tier, utility, target rank, place, occurrence)
     options: list[tuple[int, float, int, int, Occurrence]] = []
