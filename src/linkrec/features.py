@@ -4,7 +4,7 @@ evidence features of its candidate link targets."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,30 +120,28 @@ def mention_cues(text: str, mentioned: Mapping[int, Sequence[Mention]], cues: Ma
     if not cues:
         return {}
     default = cues.get("", 0.0)
-    at: dict[tuple[int, int], float] = {}  # the rate of each place (targets share places)
-
-    def rate(m: Mention) -> float:
-        got = at.get((m.start, m.end))
-        if got is None:
-            got = at[m.start, m.end] = (cues.get(anchors_mod.previous_word(text, m.start), default)
-                                        + cues.get(anchors_mod.next_word(text, m.end), default)) / 2
-        return got
-
-    return {t: max((rate(m) for m in ms), default=0.0) for t, ms in mentioned.items()}
+    return _best_place(mentioned, lambda m: (cues.get(anchors_mod.previous_word(text, m.start), default)
+                                             + cues.get(anchors_mod.next_word(text, m.end), default)) / 2)
 
 
 def mention_items(text: str, mentioned: Mapping[int, Sequence[Mention]]) -> dict[int, float]:
     """For each target, how alone its best-standing mention stands (see
-    :func:`linkrec.anchors.item_fill`), each place measured once (targets share places)."""
+    :func:`linkrec.anchors.item_fill`)."""
+    return _best_place(mentioned, lambda m: anchors_mod.item_fill(text, m.start, m.end))
+
+
+def _best_place(mentioned: Mapping[int, Sequence[Mention]], measure: Callable[[Mention], float]) -> dict[int, float]:
+    """For each target, the best ``measure`` of its mentions' places (0.0 without a mention),
+    each place measured once (targets share places)."""
     at: dict[tuple[int, int], float] = {}
 
-    def fill(m: Mention) -> float:
+    def of(m: Mention) -> float:
         got = at.get((m.start, m.end))
         if got is None:
-            got = at[m.start, m.end] = anchors_mod.item_fill(text, m.start, m.end)
+            got = at[m.start, m.end] = measure(m)
         return got
 
-    return {t: max((fill(m) for m in ms), default=0.0) for t, ms in mentioned.items()}
+    return {t: max((of(m) for m in ms), default=0.0) for t, ms in mentioned.items()}
 
 
 def candidates(index: LinkIndex, page: PageAnalysis, settings: Settings,

@@ -181,8 +181,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                              folder_inbound=rank.folder_inbound(
                                                  index, target, rank.own_folder_links(index, holdout))
                                              if target is not None else 0.0,
-                                             item=max((anchors_mod.item_fill(src.doc.text, m.start, m.end)
-                                                       for m in found), default=0.0),
+                                             item=features.mention_items(src.doc.text, {0: found}).get(0, 0.0),
                                              cue=features.mention_cues(src.doc.text, {0: found}, cues).get(0, 0.0)))
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))
