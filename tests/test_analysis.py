@@ -30,3 +30,18 @@ def test_word_spans_are_offsets_into_text() -> None:
     text = "xx Café’s menu"
     spans = list(analysis.word_spans(text, 3))
     assert [text[s:e] for s, e, _ in spans] == ["Café’s", "menu"]
+
+
+def test_terms_pair_no_words_across_clause_marks() -> None:
+    got = analysis.terms("immutable (boolean), true. Ensure it: data/map | keys")
+    for pair in ("immut boolean", "boolean true", "true ensur", "ensur data", "data map", "map key"):
+        assert pair not in got
+    # a dot inside a name ("Node.js") or a hyphen does not break a pair
+    assert "node js" in analysis.terms("Node.js runs")
+    assert "pocket cost" in analysis.terms("out-of-pocket costs")
+    # terms_and_words keeps the words, not the marks
+    assert analysis.terms_and_words("a, b. Cde")[1] == ["a", "b", "cde"]
+
+
+def test_contractions_are_stop_words_with_either_apostrophe() -> None:
+    assert analysis.terms("I’m sure we're fine, you'll see it wasn’t") == ["sure", "fine"]

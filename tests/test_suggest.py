@@ -199,3 +199,25 @@ def test_reason_names_the_chosen_anchor_when_it_names_the_target(rec: Recommende
         contrib = np.zeros(len(rank.FEATURES))
         contrib[rank.FEATURES.index(name)] = 2.0
         assert api._reason(rec.index, 0, text, feats, contrib, [], [title]).startswith("mentions “Tomatoes”"), name
+
+
+def test_missing_keywords_skip_words_that_only_happen_to_meet(tmp_path: Path) -> None:
+    # "alt text" is a phrase (every "alt" is in it); "book widely" is two common words that meet
+    # twice among many uses of each (cohesion 2/30 < MIN_COHESION): only the phrase is a keyword.
+    from linkrec import keywords
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    filler = " ".join(["The book is long.", "Widely read.", "A good book.", "Used widely."] * 5)
+    for i in range(3):
+        (corpus / f"img{i}.md").write_text(f"# Images {i}\n\nEvery image needs alt text. Write alt text. "
+                                           f"The book widely cited says so. {filler}\n")
+    (corpus / "other.md").write_text("# Other\n\n" + filler + "\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    index = rec.index
+    j = index.vocab["book wide"]
+    assert keywords.cohesion(index, "book wide", j) < keywords.MIN_COHESION
+    assert keywords.cohesion(index, "alt text", index.vocab["alt text"]) == 1.0
+    terms = [k.term for k in rec.suggest("# Pictures\n\nEvery image on the page needs care.", keywords=20).keywords]
+    assert "alt text" in terms
+    assert not any(t.startswith("book wide") for t in terms)

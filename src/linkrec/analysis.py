@@ -16,6 +16,10 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # A word: letters/digits, with inner apostrophes ("don't", "Magnesium's").
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A word, or a mark that ends a clause (no term pairs two words across it): a sentence or clause
+# mark before a space or the end of the text (not the dots of "Node.js"), a comma, a bracket, a
+# quote, a bar, a slash, an equals sign or a dash between words.
+_TERM_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[.!?:;](?!\S)|[,()\[\]{}<>|\"“”=\\/—–]")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 
 STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
@@ -23,7 +27,17 @@ STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
      "did", "doing", "don't", "doesn't", "isn't", "it's", "let", "lets", "really", "want", "need", "needs",
      "thing", "things", "lot", "lots", "good", "better", "best", "make", "makes", "way", "ways", "get", "gets",
      "got", "go", "goes", "going", "say", "says", "said", "know", "see", "ll", "ve", "re"}
-)
+) | frozenset(
+    # contractions, with either apostrophe
+    f"{w}{a}{e}" for w, ends in (("i", "m ve d ll"), ("you", "re ve d ll"), ("we", "re ve d ll"),
+                                 ("they", "re ve d ll"), ("he", "s d ll"), ("she", "s d ll"), ("it", "s d ll"),
+                                 ("that", "s d ll"), ("there", "s d ll"), ("what", "s d ll"), ("who", "s d ll"),
+                                 ("let", "s"), ("here", "s"))
+    for e in ends.split() for a in "'’"
+) | frozenset(
+    f"{w}n{a}t" for w in ("do", "does", "did", "is", "are", "was", "were", "has", "have", "had", "ca", "wo",
+                          "would", "should", "could", "must", "need", "might") for a in "'’"
+) | frozenset({"can't", "can’t", "won't", "won’t", "shan't", "shan’t"})
 """English stop words: never a term of the vectorizer, never a keyword, never an anchor edge."""
 
 
@@ -126,7 +140,7 @@ def terms(text: str) -> list[str]:
     """
     out: list[str] = []
     for line in text.lower().split("\n"):
-        _line_terms(_WORD_RE.findall(line), out)
+        _line_terms(_TERM_TOKEN_RE.findall(line), out)
     return out
 
 
@@ -141,9 +155,9 @@ def terms_and_words(text: str) -> tuple[list[str], list[str]]:
     out: list[str] = []
     all_words: list[str] = []
     for line in text.lower().split("\n"):
-        line_words = _WORD_RE.findall(line)
-        all_words.extend(line_words)
-        _line_terms(line_words, out)
+        tokens = _TERM_TOKEN_RE.findall(line)
+        all_words.extend(w for w in tokens if len(w) > 1 or w.isalnum())
+        _line_terms(tokens, out)
     return out, all_words
 
 

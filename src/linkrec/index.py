@@ -96,6 +96,7 @@ class LinkIndex:
         """Mean TF-IDF weight of every term over the corpus."""
         self._surface: dict[str, str] | None = None
         self._by_term: sp.csc_matrix | None = None
+        self._totals: np.ndarray | None = None
         self._inlinks: list[frozenset[int]] | None = None
         self._titles: sp.csr_matrix | None = None
         self._terms: list[str] | None = None
@@ -311,6 +312,12 @@ class LinkIndex:
             return np.zeros(len(self.records))
         sub = self.postings()[:, r.indices]
         return np.asarray(sub @ r.data.astype(np.float64)).ravel()
+
+    def term_totals(self) -> np.ndarray:
+        """How many times each term occurs in the whole corpus (built once)."""
+        if self._totals is None:
+            self._totals = np.bincount(self.counts.indices, weights=self.counts.data, minlength=self.n_terms)
+        return self._totals
 
     def postings(self) -> sp.csc_matrix:
         """The TF-IDF matrix by term: column ``j`` lists the pages using term ``j`` (built once)."""

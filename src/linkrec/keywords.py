@@ -11,6 +11,10 @@ from .index import LinkIndex
 from .results import KeywordSuggestion
 
 
+MIN_COHESION = 0.1
+"""A two-word term is a keyword only if at least this share of its rarer word's occurrences on
+the site are in it (a phrase, not two words that happen to meet)."""
+
 PHRASE_OVER_WORD = 0.9
 """A two-word term replaces its own single word already listed only when it scores at least this
 share of the word's score; otherwise the word stays and the phrase is skipped."""
@@ -77,7 +81,7 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
         parts = term.split(" ")
         if term in page or any(len(p) < 3 or any(ch.isdigit() for ch in p) for p in parts):
             continue
-        if len(parts) == 2 and parts[0] == parts[1]:
+        if len(parts) == 2 and (parts[0] == parts[1] or cohesion(index, term, j) < MIN_COHESION):
             continue
         if len(parts) == 1 and any(parts[0] in c[0].split(" ") for c in chosen):
             continue  # a fragment of a phrase already listed
@@ -97,6 +101,15 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
         out.append(KeywordSuggestion(index.surface(term), round(min(1.0, score), 4),
                                      tuple(index.records[u].path for u, _ in users_sorted)))
     return tuple(out)
+
+
+def cohesion(index: LinkIndex, term: str, j: int) -> float:
+    """The share of the rarer word's occurrences on the site that are in the two-word term ``term``
+    (column ``j``)."""
+    totals = index.term_totals()
+    a, b = (index.vocab.get(p) for p in term.split(" "))
+    rarer = min(totals[a] if a is not None else 0.0, totals[b] if b is not None else 0.0)
+    return float(totals[j] / rarer) if rarer > 0 else 0.0
 
 
 def _users(rows: sp.csr_matrix, near: np.ndarray, j: int) -> list[tuple[int, float]]:
