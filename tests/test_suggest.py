@@ -203,7 +203,7 @@ def test_reason_names_the_chosen_anchor_when_it_names_the_target(rec: Recommende
 
 def test_missing_keywords_skip_words_that_only_happen_to_meet(tmp_path: Path) -> None:
     # "alt text" is a phrase (every "alt" is in it); "book widely" is two common words that meet
-    # twice among many uses of each (cohesion 2/30 < MIN_COHESION): only the phrase is a keyword.
+    # 3 times among 43 uses of each (cohesion 3/43 < MIN_COHESION): only the phrase is a keyword.
     from linkrec import keywords
 
     corpus = tmp_path / "c"

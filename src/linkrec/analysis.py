@@ -131,7 +131,8 @@ def terms(text: str) -> list[str]:
     """Vectorizer terms of ``text``: stemmed content unigrams and adjacent-content-word bigrams.
 
     A bigram joins two content words that stand next to each other in the same line with no
-    stop word between them (``"muscle cramps"`` -> ``"muscl cramp"``).
+    stop word and no clause mark between them (``"muscle cramps"`` -> ``"muscl cramp"``; not
+    ``"immutable (boolean)"``, but ``"Node.js"``).
 
     Examples
     --------
