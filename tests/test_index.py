@@ -79,3 +79,12 @@ def test_refresh_matches_a_full_build_for_similarities(garden: Path) -> None:
     assert "tomato" in refreshed.vocab
     i = refreshed.path_ids["bikes.md"]
     assert refreshed.records[i].sha256 == full.records[full.path_ids["bikes.md"]].sha256
+
+
+def test_surface_is_the_common_written_form_with_a_singular_modifier(tmp_path: Path) -> None:
+    for i in range(3):
+        (tmp_path / f"p{i}.md").write_text(f"# Page {i}\n\nFamilies and families: the family size counts.\n")
+    index = build_index(tmp_path, settings=Settings())
+    assert index.surface("famili") == "families"  # the most common form alone
+    assert index.surface("famili size") == "family size"  # not "families size"
+    assert index.surface("size famili") == "size families"

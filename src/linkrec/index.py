@@ -95,6 +95,7 @@ class LinkIndex:
         self.centroid = np.asarray(matrix.mean(axis=0), dtype=np.float64).ravel()
         """Mean TF-IDF weight of every term over the corpus."""
         self._surface: dict[str, str] | None = None
+        self._modifier: dict[str, str] = {}
         self._by_term: sp.csc_matrix | None = None
         self._totals: np.ndarray | None = None
         self._inlinks: list[frozenset[int]] | None = None
@@ -254,16 +255,29 @@ class LinkIndex:
         return self._terms[j]
 
     def surface(self, term: str) -> str:
-        """The most common written form of a (stemmed) term: ``"muscl cramp"`` -> ``"muscle cramps"``."""
+        """The most common written form of a (stemmed) term: ``"muscl cramp"`` -> ``"muscle cramps"``.
+
+        The first word of a pair takes its most common form without a plural ending, as English
+        modifiers do (``"famili size"`` -> ``"family size"``, not ``"families size"``).
+        """
         if self._surface is None:
             best: dict[str, tuple[int, str]] = {}
+            modifier: dict[str, tuple[int, str]] = {}
             for w, c in self.word_counts.items():
                 s = analysis.stem(w)
                 cur = best.get(s)
                 if cur is None or (c, w) > cur:
                     best[s] = (c, w)
+                if analysis.light_stem(w) == w:
+                    cur = modifier.get(s)
+                    if cur is None or (c, w) > cur:
+                        modifier[s] = (c, w)
             self._surface = {s: w for s, (c, w) in best.items()}
-        return " ".join(self._surface.get(part, part) for part in term.split(" "))
+            self._modifier = {s: w for s, (c, w) in modifier.items()}
+        parts = term.split(" ")
+        first = self._modifier.get(parts[0]) if len(parts) > 1 else None
+        return " ".join([first or self._surface.get(parts[0], parts[0])]
+                        + [self._surface.get(p, p) for p in parts[1:]])
 
     def title_matrix(self) -> sp.csr_matrix:
         """Page x term matrix of the (stemmed) words of each page's title, IDF-weighted, rows
