@@ -19,7 +19,7 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # A word, or a mark that ends a clause (no term pairs two words across it): a sentence or clause
 # mark before a space or the end of the text (not the dots of "Node.js"), a comma, a bracket, a
 # quote, a bar, a slash, an equals sign or a dash between words.
-_TERM_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[.!?:;](?!\S)|[,()\[\]{}<>|\"“”=\\/—–]")
+_TERM_TOKEN_RE = re.compile(_WORD_RE.pattern + r"|[.!?:;](?!\S)|[,()\[\]{}<>|\"“”=\\/—–]")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 
 STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(

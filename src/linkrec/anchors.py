@@ -321,7 +321,8 @@ def place_cues(text: str, m: Mention) -> PlaceCues:
 
 CONTEXT_CHARS = 60
 """Characters on each side of a place whose words are its context."""
-_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_CUE_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+"""A cue word: two or more letters."""
 
 
 def context_words(text: str, m: Mention) -> set[str]:
@@ -334,7 +335,7 @@ def context_words(text: str, m: Mention) -> set[str]:
     b = text.find("\n", m.end, m.end + CONTEXT_CHARS)
     b = min(len(text), m.end + CONTEXT_CHARS) if b < 0 else b
     a = max(a, m.start - CONTEXT_CHARS)
-    return {"~" + w.lower() for part in (text[a:m.start], text[m.end:b]) for w in _WORD_RE.findall(part)}
+    return {"~" + w.lower() for part in (text[a:m.start], text[m.end:b]) for w in _CUE_WORD_RE.findall(part)}
 
 
 def section_words(text: str, m: Mention) -> set[str]:
@@ -349,7 +350,7 @@ def section_words(text: str, m: Mention) -> set[str]:
     if start < 0:
         return {"#"}
     end = text.find("\n", start)
-    return {"#" + w.lower() for w in _WORD_RE.findall(text[start:end if end >= 0 else len(text)])} or {"#"}
+    return {"#" + w.lower() for w in _CUE_WORD_RE.findall(text[start:end if end >= 0 else len(text)])} or {"#"}
 
 
 def context_cue(cues: Mapping[str, float], words: Iterable[str], default: float) -> float:
@@ -500,14 +501,16 @@ def _place_columns(text: str, m: Mention, cues: Mapping[str, float], default_cue
                    by_heading: dict[int, float]) -> PlaceColumns:
     """The target-independent columns of a place (see :data:`PlaceColumns`); ``by_heading``
     keeps the section cue of each heading."""
-    heading = text.rfind("\n#", 0, m.start) if with_cues else -1
+    if not with_cues:
+        return (0.0, 0.0, 0.0, 0.0, is_list_item(text, m.start), is_table_row(text, m.start))
+    heading = text.rfind("\n#", 0, m.start)
     section = by_heading.get(heading)
     if section is None:
-        section = by_heading[heading] = context_cue(cues, section_words(text, m), default_cue) if with_cues else 0.0
+        section = by_heading[heading] = context_cue(cues, section_words(text, m), default_cue)
     return (
-        cues.get(previous_word(text, m.start), default_cue) if with_cues else 0.0,
-        cues.get(next_word(text, m.end), default_cue) if with_cues else 0.0,
-        context_cue(cues, context_words(text, m), default_cue) if with_cues else 0.0,
+        cues.get(previous_word(text, m.start), default_cue),
+        cues.get(next_word(text, m.end), default_cue),
+        context_cue(cues, context_words(text, m), default_cue),
         section,
         is_list_item(text, m.start),
         is_table_row(text, m.start),

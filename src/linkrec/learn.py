@@ -11,6 +11,7 @@ every site.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections import ChainMap
@@ -164,11 +165,16 @@ def cue_counts(cases: Sequence[Case], keys: Sequence[Sequence[anchors_mod.PlaceC
     seen: dict[str, list[int]] = {}
     for (_, labels, _, _), places in zip(cases, keys):
         for (before, after, near, above), y in zip(places, labels):
-            for key in (before, after, *near, *above):
-                c = seen.setdefault(key, [0, 0])
-                c[0] += int(y)
-                c[1] += 1
+            _tally(seen, (before, after, *near, *above), int(y))
     return seen
+
+
+def _tally(counts: dict[str, list[int]], keys: Sequence[str], y: int) -> None:
+    """Count one place (linked when ``y``) under each of its cue ``keys``: [places linked, places]."""
+    for key in keys:
+        c = counts.setdefault(key, [0, 0])
+        c[0] += y
+        c[1] += 1
 
 
 def learn_cues(cases: Sequence[Case], counts: dict[str, list[int]] | None = None) -> dict[str, float]:
@@ -176,7 +182,7 @@ def learn_cues(cases: Sequence[Case], counts: dict[str, list[int]] | None = None
     seen = cue_counts(cases) if counts is None else counts
     before = [c for w, c in seen.items() if w[:1] not in (">", "~", "#")]
     prior = sum(c[0] for c in before) / (sum(c[1] for c in before) or 1)
-    rates = {w: (c[0] + CUE_SMOOTHING * prior) / (c[1] + CUE_SMOOTHING) for w, c in seen.items() if c[1] >= 3}
+    rates = {w: _rate(c[0], c[1], prior) for w, c in seen.items() if c[1] >= 3}
     rates[""] = prior
     return rates
 
@@ -215,10 +221,7 @@ def page_cues(cues: dict[str, float], counts: dict[str, list[int]],
     mine: dict[str, list[int]] = {}
     for places, labels in own:
         for (before, after, _, _), y in zip(places, labels):
-            for key in (before, after):
-                c = mine.setdefault(key, [0, 0])
-                c[0] += int(y)
-                c[1] += 1
+            _tally(mine, (before, after), int(y))
     if not mine:
         return cues
     prior = cues.get("", 0.0)
@@ -402,17 +405,28 @@ def _proba(model: Pipeline, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lr: LogisticRegression = model.named_steps["lr"]
     n = x.shape[1]
     if "poly" in model.named_steps:
-        i, j = np.triu_indices(n)  # the order of PolynomialFeatures(2): x0x0, x0x1, ..., x1x1, ...
-        share = np.zeros((n + len(i), n))
-        share[np.arange(n), np.arange(n)] = 1.0
-        np.add.at(share, (n + np.arange(len(i)), i), 0.5)
-        np.add.at(share, (n + np.arange(len(i)), j), 0.5)
+        i, j, share = _product_share(n)
         x = np.hstack([x, x[:, i] * x[:, j]])
     else:
         share = np.eye(n)
     contrib = (x - scale.mean_) / scale.scale_ * lr.coef_.ravel()
     z = contrib.sum(axis=1) + float(lr.intercept_[0])
     return 1.0 / (1.0 + np.exp(-z)), contrib @ share
+
+
+@functools.lru_cache(maxsize=4)
+def _product_share(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For ``n`` features: the two factors of each degree-2 product in the order of
+    ``PolynomialFeatures(2)`` (x0x0, x0x1, ..., x1x1, ...), and the matrix that gives each input
+    feature its own column and half of each product it is in (built once per ``n``; read-only)."""
+    i, j = np.triu_indices(n)
+    share = np.zeros((n + len(i), n))
+    share[np.arange(n), np.arange(n)] = 1.0
+    np.add.at(share, (n + np.arange(len(i)), i), 0.5)
+    np.add.at(share, (n + np.arange(len(i)), j), 0.5)
+    for a in (i, j, share):
+        a.flags.writeable = False
+    return i, j, share
 
 
 def score(index: LinkIndex, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -146,7 +146,7 @@ def candidate_features(index: LinkIndex, sims: np.ndarray, mentions: Mapping[int
             fi = folder_in[f] = folder_inbound(index, t, own)
         rows.append(pair_features(
             index, mentions.get(t, ()), cos=sims_c[r], rank=float(ranks[r]), cocite=cocite.get(t, 0.0),
-            inbound=inbound[r] - (holdout is not None and t in held),
+            inbound=inbound[r] - (t in held),
             passage=passage_cos.get(t, 0.0), text_len=text_len, page_weights=page_weights,
             holdout=holdout, same_folder=sf,
             backlink=self_id is not None and self_id in out_links[t],
