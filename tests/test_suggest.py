@@ -221,3 +221,37 @@ def test_missing_keywords_skip_words_that_only_happen_to_meet(tmp_path: Path) ->
     terms = [k.term for k in rec.suggest("# Pictures\n\nEvery image on the page needs care.", keywords=20).keywords]
     assert "alt text" in terms
     assert not any(t.startswith("book wide") for t in terms)
+
+
+def test_missing_keywords_prefer_topic_words_to_words_spread_evenly(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # "quokka" is used 4 times in each of 2 pages (a topic); "tiny" once in each of 6 of the 10
+    # pages, the page's 3 nearest among them (spread evenly: no topic, though the neighbours use it
+    # more than the site does on average).
+    import math
+
+    import numpy as np
+
+    from linkrec import keywords
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in range(2):
+        (corpus / f"island{i}.md").write_text(f"# Island {i}\n\nThe island is a tiny place. "
+                                              + "The quokka lives here. " * 4 + "Ferries sail to the island.\n")
+    (corpus / "ferry.md").write_text("# Ferry\n\nA tiny ferry sails to the island every day.\n")
+    for i in range(3):
+        (corpus / f"town{i}.md").write_text(f"# Town {i}\n\nA tiny town with a market and a harbour.\n")
+    for i in range(4):
+        (corpus / f"farm{i}.md").write_text(f"# Farm {i}\n\nCows and sheep graze on the farm.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    index = rec.index
+    cols = np.array([index.vocab["quokka"], index.vocab["tini"]])
+    ridf = keywords.residual_idf(index, cols)
+    assert ridf[0] == pytest.approx(math.log2(10 / 2) + math.log2(1 - math.exp(-8 / 10)))
+    assert ridf[1] == pytest.approx(math.log2(10 / 6) + math.log2(1 - math.exp(-6 / 10)))
+    assert ridf[1] < 0 < ridf[0]
+    page = "# Visiting\n\nWe took the ferry to the island and walked around it.\n"
+    terms = [k.term for k in rec.suggest(page, keywords=20).keywords]
+    assert any("quokka" in t for t in terms) and not any("tiny" in t for t in terms), terms
+    monkeypatch.setattr(keywords, "BURSTINESS", 0.0)  # without the factor, the even word is listed
+    assert any("tiny" in t for t in [k.term for k in rec.suggest(page, keywords=20).keywords])

@@ -98,6 +98,7 @@ class LinkIndex:
         self._modifier: dict[str, str] = {}
         self._by_term: sp.csc_matrix | None = None
         self._totals: np.ndarray | None = None
+        self._doc_freq: np.ndarray | None = None
         self._inlinks: list[frozenset[int]] | None = None
         self._titles: sp.csr_matrix | None = None
         self._terms: list[str] | None = None
@@ -332,6 +333,12 @@ class LinkIndex:
         if self._totals is None:
             self._totals = np.bincount(self.counts.indices, weights=self.counts.data, minlength=self.n_terms)
         return self._totals
+
+    def doc_freq(self) -> np.ndarray:
+        """How many pages use each term (built once)."""
+        if self._doc_freq is None:
+            self._doc_freq = np.bincount(self.counts.indices, minlength=self.n_terms)
+        return self._doc_freq
 
     def postings(self) -> sp.csc_matrix:
         """The TF-IDF matrix by term: column ``j`` lists the pages using term ``j`` (built once)."""

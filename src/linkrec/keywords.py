@@ -15,6 +15,10 @@ MIN_COHESION = 0.1
 """A two-word term is a keyword only if at least this share of its rarer word's occurrences on
 the site are in it (a phrase, not two words that happen to meet)."""
 
+BURSTINESS = 0.5
+"""Exponent of a term's residual IDF in its keyword score (see :func:`residual_idf`): words
+that cluster in few pages are topics, words spread evenly ("tiny", "managing") are not."""
+
 PHRASE_OVER_WORD = 0.9
 """A two-word term replaces its own single word already listed only when it scores at least this
 share of the word's score; otherwise the word stays and the phrase is skipped."""
@@ -26,7 +30,8 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
 
     A term's score is the similarity-weighted mean of its TF-IDF weight over the nearest pages
     ``near`` (``m``), times ``log(m / c)`` where ``c`` is its mean weight over the whole corpus, so
-    words the whole site uses as much as the neighbours drop out. Terms are stemmed, so a page that says "cramps" does not miss "cramp". A term must
+    words the whole site uses as much as the neighbours drop out, times the square root of its
+    residual IDF, so words used evenly across the site (not topics) drop out too. Terms are stemmed, so a page that says "cramps" does not miss "cramp". A term must
     be used by at least ``min_pages`` of the nearest pages (fewer when there are fewer pages).
     A single word that is part of a chosen two-word term is not listed again.
 
@@ -66,6 +71,7 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
     base = np.maximum(index.centroid[cols], 1e-9)
     a = a * np.log(np.maximum(a, 1e-12) / base)
     users = np.bincount(rows.indices[rows.data > 0], minlength=index.n_terms)[cols]
+    a = a * np.maximum(residual_idf(index, cols), 0.0) ** BURSTINESS
     a[users < need] = 0.0
     a[a < 0] = 0.0
     keep = np.flatnonzero(a)
@@ -110,6 +116,17 @@ def cohesion(index: LinkIndex, term: str, j: int) -> float:
     a, b = (index.vocab.get(p) for p in term.split(" "))
     rarer = min(totals[a] if a is not None else 0.0, totals[b] if b is not None else 0.0)
     return float(totals[j] / rarer) if rarer > 0 else 0.0
+
+
+def residual_idf(index: LinkIndex, cols: np.ndarray) -> np.ndarray:
+    """Residual IDF (Church and Gale, 1995) of the terms ``cols``: their IDF minus the IDF that a
+    Poisson spread of their occurrences over the pages would give, in bits. A topic word clusters
+    in a few pages that use it often (high: 20 uses in 2 of 100 pages give 3.18), a common word
+    is spread thinly (near 0 or below: 6 uses in 6 of 10 pages give -0.41)."""
+    n = max(1, len(index.records))
+    df = np.maximum(index.doc_freq()[cols], 1)
+    expected = -np.expm1(-index.term_totals()[cols] / n)  # share of pages a Poisson spread would reach
+    return np.log2(n / df) + np.log2(np.maximum(expected, 1e-12))
 
 
 def _users(rows: sp.csr_matrix, near: np.ndarray, j: int) -> list[tuple[int, float]]:
