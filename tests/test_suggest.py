@@ -255,3 +255,22 @@ def test_missing_keywords_prefer_topic_words_to_words_spread_evenly(tmp_path: Pa
     assert any("quokka" in t for t in terms) and not any("tiny" in t for t in terms), terms
     monkeypatch.setattr(keywords, "BURSTINESS", 0.0)  # without the factor, the even word is listed
     assert any("tiny" in t for t in [k.term for k in rec.suggest(page, keywords=20).keywords])
+
+
+def test_reason_counts_inbound_links_in_words(tmp_path: Path) -> None:
+    import numpy as np
+
+    from linkrec import api, rank
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "one.md").write_text("# One\n\nOnly [two](two.md) links here.\n")
+    (corpus / "two.md").write_text("# Two\n\nSee [three](three.md).\n")
+    (corpus / "four.md").write_text("# Four\n\nSee [three](three.md).\n")
+    (corpus / "three.md").write_text("# Three\n\nNo links.\n")
+    index = Recommender.open(corpus, tmp_path / "m").index
+    feats = np.zeros(len(rank.FEATURES))
+    contrib = np.zeros(len(rank.FEATURES))
+    contrib[rank.FEATURES.index("inbound")] = 2.0
+    assert api._reason(index, index.path_ids["two.md"], "", feats, contrib, [], []) == "linked from 1 other page"
+    assert api._reason(index, index.path_ids["three.md"], "", feats, contrib, [], []) == "linked from 2 other pages"

@@ -445,7 +445,8 @@ def _reason(index: LinkIndex, target: int, text: str, feats: np.ndarray, contrib
         elif name == "cocite":
             parts.append(f"linked from similar pages ({f['cocite']:.0%} of the closest)")
         elif name == "inbound":
-            parts.append(f"a hub: {int(index.inbound[target])} pages link to it")
+            n = int(index.inbound[target])
+            parts.append(f"linked from {n} other page{'s' if n != 1 else ''}")
     if not parts:
         parts.append(f"similar content ({f['cos']:.2f})")
     return "; ".join(parts)
