@@ -274,3 +274,17 @@ def test_reason_counts_inbound_links_in_words(tmp_path: Path) -> None:
     contrib[rank.FEATURES.index("inbound")] = 2.0
     assert api._reason(index, index.path_ids["two.md"], "", feats, contrib, [], []) == "linked from 1 other page"
     assert api._reason(index, index.path_ids["three.md"], "", feats, contrib, [], []) == "linked from 2 other pages"
+
+
+def test_an_anchor_never_cuts_a_quotation_in_two(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "catastrophic-health-plan.md").write_text(
+        "# Catastrophic health plan\n\nA catastrophic health plan has low premiums and a high deductible.\n")
+    (corpus / "other.md").write_text("# Other\n\nNothing about plans here.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    text = 'Some buy a "catastrophic" health plan. A catastrophic plan covers little.\n'
+    by = {s.target: s.anchor for s in rec.suggest(text, path="note.md").links}
+    anchor = by["catastrophic-health-plan.md"]
+    assert anchor is not None  # another place is found, not the one across the closing quote
+    assert '"' not in anchor.text, anchor.text

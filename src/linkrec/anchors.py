@@ -194,6 +194,19 @@ def term_positions(runs: Sequence[Sequence[Word]], text: str) -> dict[tuple[str,
     return out
 
 
+def balanced(phrase: str) -> bool:
+    """Whether a link on ``phrase`` keeps its quotation marks and brackets paired (a link on
+    ``catastrophic" health plan`` would leave the opening quote outside it).
+
+    >>> balanced('the "Reproducible" guide'), balanced('guide "Reproducible'), balanced("pods (and)")
+    (True, False, True)
+    >>> balanced("“open” research"), balanced("open” research"), balanced("see [docs")
+    (True, False, False)
+    """
+    return (phrase.count('"') % 2 == 0 and phrase.count("“") == phrase.count("”")
+            and phrase.count("(") == phrase.count(")") and phrase.count("[") == phrase.count("]"))
+
+
 def title_weights(index: LinkIndex, target: int) -> dict[str, float]:
     """The (stemmed) content words of a page's title with their IDF."""
     idf = index.transformer.idf_

@@ -193,9 +193,10 @@ def shared_terms_of(index: LinkIndex, q: Any, targets: Sequence[int], k: int = 5
 def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int,
                       shared: list[str] | None = None) -> tuple[list[Mention], list[str]]:
     """A target's candidate anchors in the page: its mentions plus the distinctive terms page and
-    target share (and those shared terms)."""
+    target share (and those shared terms); none that would cut a quotation or brackets in two."""
     shared = shared_terms(index, page.q, target) if shared is None else shared
     ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3]),
           *anchors_mod.partial_title_mentions(page.runs, target, anchors_mod.title_weights(index, target),
                                               page.doc.text, title_words=anchors_mod.title_words(index, target))]
-    return ms, shared
+    text = page.doc.text
+    return [m for m in ms if anchors_mod.balanced(text[m.start:m.end])], shared
