@@ -288,3 +288,16 @@ def test_an_anchor_never_cuts_a_quotation_in_two(tmp_path: Path) -> None:
     anchor = by["catastrophic-health-plan.md"]
     assert anchor is not None  # another place is found, not the one across the closing quote
     assert '"' not in anchor.text, anchor.text
+
+
+def test_reason_spells_shared_terms_as_the_page_writes_them(tmp_path: Path) -> None:
+    # The site mostly writes "available"; the page writes "availability": the reason quotes the page.
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "sharing.md").write_text("# Sharing\n\nWrite a data availability statement. " + "Data is available. " * 6 + "\n")
+    (corpus / "other.md").write_text("# Other\n\nGardening and bread.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    assert rec.index.surface("avail") == "available"
+    report = rec.suggest("# Paper\n\nOur paper has a data availability statement.\n", path="paper.md")
+    reason = next(s.reason for s in report.links if s.target == "sharing.md")
+    assert "shares" in reason and "availability" in reason and "available" not in reason, reason

@@ -416,16 +416,29 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
     for r, t in zip(order, targets):
         m = chosen.get(t)
         anchor = Anchor.at(text, m.start, m.end) if m is not None else None
-        reason = _reason(index, t, text, cands.features[r], contrib[r], shared[t], page.mentions.get(t, []), m)
+        reason = _reason(index, t, text, cands.features[r], contrib[r], shared[t], page.mentions.get(t, []), m,
+                         written=lambda term: _written_form(text, page.positions, term))
         rec = index.records[t]
         out.append(LinkSuggestion(rec.path, rec.title, round(float(scores[r]), 4), reason, anchor))
     return tuple(out)
 
 
+def _written_form(text: str, positions: dict[tuple[str, ...], list[tuple[int, int]]], term: str) -> str | None:
+    """How the page writes a (stemmed) term at its first occurrence, in lower case (None if the
+    linkable text does not hold it)."""
+    spots = positions.get(tuple(term.split(" ")))
+    if not spots:
+        return None
+    s, e = spots[0]
+    return " ".join(analysis.words(text[s:e])) or None
+
+
 def _reason(index: LinkIndex, target: int, text: str, feats: np.ndarray, contrib: np.ndarray, shared: list[str],
-            mentions: list[Mention], anchor: Mention | None = None) -> str:
+            mentions: list[Mention], anchor: Mention | None = None,
+            written: Callable[[str], str | None] | None = None) -> str:
     """A short human reason naming the strongest evidence first (a mention: the chosen anchor's
-    when it names the target, else the best one)."""
+    when it names the target, else the best one). Shared terms are spelt as ``written`` gives
+    them (the page's own words), else in the site's most common form."""
     what = {"title": "its title", "alias": "an alias", "keyword": "a keyword", "file name": "its file name",
             "anchor": "how other pages link to it"}
     f = dict(zip(rank.FEATURES, feats))
@@ -439,7 +452,7 @@ def _reason(index: LinkIndex, target: int, text: str, feats: np.ndarray, contrib
             parts.append(f"mentions “{text[m.start:m.end]}” ({what[m.source]})")
             named = []
         elif name in ("cos", "cos_rank", "passage_cos") and shared:
-            words = ", ".join(index.surface(s) for s in shared[:3])
+            words = ", ".join((written(s) if written else None) or index.surface(s) for s in shared[:3])
             parts.append(f"similar content ({f['cos']:.2f}; shares {words})")
             shared = []
         elif name == "cocite":
