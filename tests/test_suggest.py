@@ -301,3 +301,16 @@ def test_reason_spells_shared_terms_as_the_page_writes_them(tmp_path: Path) -> N
     report = rec.suggest("# Paper\n\nOur paper has a data availability statement.\n", path="paper.md")
     reason = next(s.reason for s in report.links if s.target == "sharing.md")
     assert "shares" in reason and "availability" in reason and "available" not in reason, reason
+
+
+def test_an_anchor_never_cuts_a_compound_word(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "pocket-costs.md").write_text(
+        "# Pocket costs\n\nPocket costs are what you pay yourself. Pocket costs add up.\n")
+    (corpus / "other.md").write_text("# Other\n\nNothing about money here.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    text = "Plans cap out-of-pocket costs. Your pocket costs fall.\n"
+    by = {s.target: s.anchor for s in rec.suggest(text, path="note.md").links}
+    anchor = by["pocket-costs.md"]
+    assert anchor is not None and text[anchor.start - 1] != "-", (anchor.text, anchor.start)

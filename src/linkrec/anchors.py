@@ -207,6 +207,41 @@ def balanced(phrase: str) -> bool:
             and phrase.count("(") == phrase.count(")") and phrase.count("[") == phrase.count("]"))
 
 
+_JOINERS = "-."
+"""Characters that join two words into one ("out-of-pocket", "v1.24", "kube-scheduler", "Node.js")."""
+_PATH_MARKS = "/_@"
+"""Characters that glue words into a path, identifier or address ("api/v1/namespaces", "max_size")."""
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``(start, end)`` widened so that the words at its two edges are whole: a phrase glued by a
+    joiner (:data:`_JOINERS`) to a word on either side takes that word in ("pocket costs" in
+    "out-of-pocket costs" becomes the whole compound). None for a phrase that is part of a path,
+    identifier or address (:data:`_PATH_MARKS`), which no link should cut.
+
+    >>> text = "Lower out-of-pocket costs in Kubernetes v1.24, see api/v1/namespaces."
+    >>> [text[slice(*whole_words(text, s, e))] for s, e in ((13, 25), (6, 25), (29, 42), (0, 5))]
+    ['out-of-pocket costs', 'out-of-pocket costs', 'Kubernetes v1.24', 'Lower']
+    >>> whole_words(text, 58, 68), whole_words(text, 51, 54)  # "namespaces", "api"
+    (None, None)
+    """
+    while True:
+        if start > 1 and text[start - 1] in _JOINERS and text[start - 2].isalnum():
+            start -= 2
+            while start > 0 and text[start - 1].isalnum():
+                start -= 1
+        elif end + 1 < len(text) and text[end] in _JOINERS and text[end + 1].isalnum():
+            end += 2
+            while end < len(text) and text[end].isalnum():
+                end += 1
+        else:
+            break
+    if (start > 1 and text[start - 1] in _PATH_MARKS and text[start - 2].isalnum()) or (
+            end + 1 < len(text) and text[end] in _PATH_MARKS and text[end + 1].isalnum()):
+        return None
+    return start, end
+
+
 def title_weights(index: LinkIndex, target: int) -> dict[str, float]:
     """The (stemmed) content words of a page's title with their IDF."""
     idf = index.transformer.idf_

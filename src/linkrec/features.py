@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -193,10 +193,22 @@ def shared_terms_of(index: LinkIndex, q: Any, targets: Sequence[int], k: int = 5
 def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int,
                       shared: list[str] | None = None) -> tuple[list[Mention], list[str]]:
     """A target's candidate anchors in the page: its mentions plus the distinctive terms page and
-    target share (and those shared terms); none that would cut a quotation or brackets in two."""
+    target share (and those shared terms). A phrase glued to a word by a hyphen or dot takes
+    that word in ("out-of-pocket costs", not "pocket costs"); none cuts a path, a quotation or
+    brackets in two."""
     shared = shared_terms(index, page.q, target) if shared is None else shared
     ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3]),
           *anchors_mod.partial_title_mentions(page.runs, target, anchors_mod.title_weights(index, target),
                                               page.doc.text, title_words=anchors_mod.title_words(index, target))]
     text = page.doc.text
-    return [m for m in ms if anchors_mod.balanced(text[m.start:m.end])], shared
+    out = []
+    for m in ms:
+        span = anchors_mod.whole_words(text, m.start, m.end)
+        if span is None:
+            continue
+        start, end = span
+        if span != (m.start, m.end):
+            m = replace(m, start=start, end=end)
+        if anchors_mod.balanced(text[start:end]):
+            out.append(m)
+    return out, shared
