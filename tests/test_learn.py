@@ -337,3 +337,21 @@ def test_shared_term_places_are_the_last_resort_of_a_named_target() -> None:
     ms[3] = [Mention(3, 0, 8, ("archive",), "alias", 0.9)]
     chosen = anchors_mod.choose_anchors([3, 1, 2], ms, scorer, priors=[0.0, -5.0, 0.0])
     assert chosen[3].start == 0 and chosen[1].start == 20
+
+
+def test_a_place_goes_to_the_target_more_likely_linked_there() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    # Target 2 prefers "fee" a little (utility 6.0) over "penalty" (5.9); target 1 has "fee"
+    # only (5.0). Raw utilities would give "fee" to target 2 and leave target 1 without an
+    # anchor; as probabilities, target 1's link is surely at "fee" (1.0), target 2's only about
+    # half (0.52), so each target gets a place.
+    ms = {1: [Mention(1, 0, 3, ("fee",), "title", 0.9)],
+          2: [Mention(2, 0, 3, ("fee",), "anchor", 0.9), Mention(2, 10, 17, ("penalty",), "anchor", 0.9)]}
+
+    def scorer(occs):  # noqa: ANN001, ANN202 - a stand-in for the learned utility
+        return np.array([{(1, 0): 5.0, (2, 0): 6.0, (2, 10): 5.9}[o.mention.target, o.mention.start] for o in occs])
+
+    chosen = anchors_mod.choose_anchors([2, 1], ms, scorer)
+    assert (chosen[1].start, chosen[2].start) == (0, 10)

@@ -574,10 +574,12 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
 
     No two anchors overlap, and a phrase used for one target is not reused for another. With a
     ``scorer`` (learned from the site's own links: the utility of each place, a log-odds scale),
-    places are assigned surest first over all targets, so a target whose only good place is
-    contested keeps it against a target with other options; ``priors`` (the log of each
-    target's link probability, aligned with ``order``) are added to its places' utilities, so
-    that a contested place goes to the likelier link where the utilities are close. A place
+    each target's utilities become the log-probability of each of its places (a softmax over
+    them), and places are assigned surest first over all targets, so a target whose only good
+    place is contested keeps it against a target with other options; ``priors`` (the log of each
+    target's link probability, aligned with ``order``) are added, so that a place is ranked by
+    the log-probability that the link is there: that the target is linked at all, and at this
+    place. A place
     that only shares a distinctive term with a target that also has named places (title,
     alias, keyword, learned anchor, partial title) is its last resort, after every named place
     of every target. Without a scorer, targets choose in ``order``, each its best free place by
@@ -591,7 +593,9 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
         if not occs:
             continue
         if scorer is not None:
-            scores = scorer(occs)
+            utility = np.asarray(scorer(occs), dtype=np.float64)
+            top = float(utility.max())
+            scores = utility - (top + math.log(float(np.exp(utility - top).sum())))  # log P(place | target)
             prior = priors[rank] if priors is not None else 0.0
             named = any(o.sources - {"term"} for o in occs)
             options.extend((int(named and not occs[i].sources - {"term"}), -float(scores[i]) - prior, rank,
