@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import logsumexp
 
 from . import analysis
 from .documents import Document, Mention
@@ -594,8 +595,7 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
             continue
         if scorer is not None:
             utility = np.asarray(scorer(occs), dtype=np.float64)
-            top = float(utility.max())
-            scores = utility - (top + math.log(float(np.exp(utility - top).sum())))  # log P(place | target)
+            scores = utility - logsumexp(utility)  # log P(place | target)
             prior = priors[rank] if priors is not None else 0.0
             named = any(o.sources - {"term"} for o in occs)
             options.extend((int(named and not occs[i].sources - {"term"}), -float(scores[i]) - prior, rank,

@@ -94,7 +94,7 @@ class AnchorStats:
             for key, t in mine:
                 by_key.setdefault(key, {}).setdefault(t, set()).add(i)
                 per_page.setdefault(i, {}).setdefault(key, set()).add(t)
-        df = np.asarray((index.counts > 0).sum(axis=0)).ravel()
+        df = index.doc_freq()
         table = {k: {t: len(p) for t, p in v.items()} for k, v in by_key.items()}
         linking = {k: len(set().union(*v.values())) for k, v in by_key.items()}
         occurring = {k: max(_pages_containing(index, k, df), linking[k]) for k in by_key}
@@ -133,11 +133,7 @@ class AnchorStats:
                 linking.pop(key, None)
                 occurring.pop(key, None)
                 continue
-            terms = analysis.vocab_terms(key)
-            pairs = [t for t in terms if " " in t]
-            use = [int(index.counts[:, j].count_nonzero()) for t in (pairs or terms)
-                   if (j := index.vocab.get(t)) is not None]
-            occurring[key] = max(min(use) if use else 0, linking[key])
+            occurring[key] = max(_pages_containing(index, key, index.doc_freq()), linking[key])
         return AnchorStats(table, linking, occurring, tuple(per_page))
 
     def targets(self, key: Key, holdout: Holdout | None = None) -> dict[int, int]:

@@ -337,7 +337,8 @@ class LinkIndex:
     def doc_freq(self) -> np.ndarray:
         """How many pages use each term (built once)."""
         if self._doc_freq is None:
-            self._doc_freq = np.bincount(self.counts.indices, minlength=self.n_terms)
+            counts = self.counts
+            self._doc_freq = np.bincount(counts.indices[counts.data > 0], minlength=self.n_terms)
         return self._doc_freq
 
     def postings(self) -> sp.csc_matrix:

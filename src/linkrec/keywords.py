@@ -17,7 +17,7 @@ the site are in it (a phrase, not two words that happen to meet)."""
 
 BURSTINESS = 0.5
 """Exponent of a term's residual IDF in its keyword score (see :func:`residual_idf`): words
-that cluster in few pages are topics, words spread evenly ("tiny", "managing") are not."""
+that cluster in few pages are topics, words spread thinly over many ("tiny") are not."""
 
 PHRASE_OVER_WORD = 0.9
 """A two-word term replaces its own single word already listed only when it scores at least this
@@ -31,8 +31,9 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
     A term's score is the similarity-weighted mean of its TF-IDF weight over the nearest pages
     ``near`` (``m``), times ``log(m / c)`` where ``c`` is its mean weight over the whole corpus, so
     words the whole site uses as much as the neighbours drop out, times the square root of its
-    residual IDF, so words used evenly across the site (not topics) drop out too. Terms are stemmed, so a page that says "cramps" does not miss "cramp". A term must
-    be used by at least ``min_pages`` of the nearest pages (fewer when there are fewer pages).
+    residual IDF, so words spread thinly over the site (not topics) drop out too. Terms are
+    stemmed, so a page that says "cramps" does not miss "cramp". A term must be used by at
+    least ``min_pages`` of the nearest pages (fewer when there are fewer pages).
     A single word that is part of a chosen two-word term is not listed again.
 
     Parameters
