@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from linkrec import PageReport, Recommender, Settings
+from linkrec import Anchor, PageReport, Recommender, Settings
 from linkrec.markdown import parse_document
 
 
@@ -276,16 +276,20 @@ def test_reason_counts_inbound_links_in_words(tmp_path: Path) -> None:
     assert api._reason(index, index.path_ids["three.md"], "", feats, contrib, [], []) == "linked from 2 other pages"
 
 
-def test_an_anchor_never_cuts_a_quotation_in_two(tmp_path: Path) -> None:
+def _anchor_in_note(tmp_path: Path, target: str, target_text: str, text: str) -> Anchor | None:
+    """The anchor that ``suggest`` gives ``target`` (one page of a two-page corpus) in ``text``."""
     corpus = tmp_path / "c"
     corpus.mkdir()
-    (corpus / "catastrophic-health-plan.md").write_text(
-        "# Catastrophic health plan\n\nA catastrophic health plan has low premiums and a high deductible.\n")
-    (corpus / "other.md").write_text("# Other\n\nNothing about plans here.\n")
-    rec = Recommender.open(corpus, tmp_path / "m")
+    (corpus / target).write_text(target_text)
+    (corpus / "other.md").write_text("# Other\n\nNothing about this here.\n")
+    by = {s.target: s.anchor for s in Recommender.open(corpus, tmp_path / "m").suggest(text, path="note.md").links}
+    return by[target]
+
+
+def test_an_anchor_never_cuts_a_quotation_in_two(tmp_path: Path) -> None:
     text = 'Some buy a "catastrophic" health plan. A catastrophic plan covers little.\n'
-    by = {s.target: s.anchor for s in rec.suggest(text, path="note.md").links}
-    anchor = by["catastrophic-health-plan.md"]
+    anchor = _anchor_in_note(tmp_path, "catastrophic-health-plan.md", "# Catastrophic health plan\n\n"
+                             "A catastrophic health plan has low premiums and a high deductible.\n", text)
     assert anchor is not None  # another place is found, not the one across the closing quote
     assert '"' not in anchor.text, anchor.text
 
@@ -304,13 +308,7 @@ def test_reason_spells_shared_terms_as_the_page_writes_them(tmp_path: Path) -> N
 
 
 def test_an_anchor_never_cuts_a_compound_word(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "pocket-costs.md").write_text(
-        "# Pocket costs\n\nPocket costs are what you pay yourself. Pocket costs add up.\n")
-    (corpus / "other.md").write_text("# Other\n\nNothing about money here.\n")
-    rec = Recommender.open(corpus, tmp_path / "m")
     text = "Plans cap out-of-pocket costs. Your pocket costs fall.\n"
-    by = {s.target: s.anchor for s in rec.suggest(text, path="note.md").links}
-    anchor = by["pocket-costs.md"]
-    assert anchor is not None and text[anchor.start - 1] != "-", (anchor.text, anchor.start)
+    anchor = _anchor_in_note(tmp_path, "pocket-costs.md", "# Pocket costs\n\n"
+                             "Pocket costs are what you pay yourself. Pocket costs add up.\n", text)
+    assert anchor is not None and text[anchor.start - 1] != "-", anchor
