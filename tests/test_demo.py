@@ -51,6 +51,13 @@ def test_demo_finds_the_wanted_links_with_sensible_anchors(report) -> None:  # t
         assert any(stem(w.strip(".,'’").lower()) in words for w in a.text.split()), (target, a.text)
 
 
+def test_demo_keywords_include_the_accepted_ones(report) -> None:  # type: ignore[no-untyped-def]
+    # the core issue's demo acceptance: twitching, cramps, calf cramps, muscle health
+    terms = [k.term for k in report[0].keywords]
+    for want in ("twitching", "cramps", "calf cramps", "muscle health"):
+        assert want in terms, (want, terms)
+
+
 def test_demo_missing_keywords_make_sense(report) -> None:  # type: ignore[no-untyped-def]
     rep, text = report
     seed = {stem(w) for w in SEED_KEYWORDS.replace(";", " ").split()}

@@ -312,3 +312,20 @@ def test_an_anchor_never_cuts_a_compound_word(tmp_path: Path) -> None:
     anchor = _anchor_in_note(tmp_path, "pocket-costs.md", "# Pocket costs\n\n"
                              "Pocket costs are what you pay yourself. Pocket costs add up.\n", text)
     assert anchor is not None and text[anchor.start - 1] != "-", anchor
+
+
+def test_a_weaker_phrase_is_listed_beside_its_word(tmp_path: Path) -> None:
+    # "cramps" is the stronger keyword of the neighbours; "calf cramps", a narrower one, follows
+    # it instead of being dropped as a repeat.
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in range(2):
+        (corpus / f"cramps{i}.md").write_text(
+            f"# Night {i}\n\nCramps wake you. Cramps hurt. Cramps pass. Calf cramps are common, calf cramps "
+            "pass. Rest helps.\n")
+    for i in range(8):
+        (corpus / f"other{i}.md").write_text(f"# Other {i}\n\nGardening and bread.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    terms = [k.term for k in rec.suggest("# Spasms\n\nRest helps at night.\n", keywords=10).keywords]
+    assert "cramps" in terms and "calf cramps" in terms, terms
+    assert terms.index("cramps") < terms.index("calf cramps")

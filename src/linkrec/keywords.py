@@ -20,8 +20,8 @@ BURSTINESS = 0.5
 that cluster in few pages are topics, words spread thinly over many ("tiny") are not."""
 
 PHRASE_OVER_WORD = 0.9
-"""A two-word term replaces its own single word already listed only when it scores at least this
-share of the word's score; otherwise the word stays and the phrase is skipped."""
+"""A two-word term replaces its own single word already listed when it scores at least this
+share of the word's score; otherwise both are listed (the phrase is the narrower keyword)."""
 
 
 def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.ndarray, sims: np.ndarray, *,
@@ -93,11 +93,11 @@ def missing_keywords(index: LinkIndex, page_terms: Collection[str], near: np.nda
         if len(parts) == 1 and any(parts[0] in c[0].split(" ") for c in chosen):
             continue  # a fragment of a phrase already listed
         if len(parts) == 2:
-            # the phrase replaces its own single words listed before it, if it is nearly as strong
+            # the phrase replaces its own single words listed before it if it is nearly as strong;
+            # a weaker one is a narrower keyword ("calf cramps" after "cramps"), listed beside them
             sub = [c for c in chosen if c[0] in parts]
-            if sub and score_j < PHRASE_OVER_WORD * max(c[1] for c in sub):
-                continue
-            chosen = [c for c in chosen if c[0] not in parts]
+            if not sub or score_j >= PHRASE_OVER_WORD * max(c[1] for c in sub):
+                chosen = [c for c in chosen if c[0] not in parts]
         chosen.append((term, score_j, j))
         if len(chosen) >= limit:
             break
