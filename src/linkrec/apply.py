@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import files
 from .corpus import parse_page
-from .documents import Document, Link, Span
+from .documents import Document, Link, inside_one
 from .ignore import IgnoreRules
 from .index import LinkIndex
 from .results import Anchor, LinkSuggestion, PageReport
@@ -397,18 +397,6 @@ def unlink(text: str, *, page_rel: str, index: LinkIndex, settings: Settings,
     return Unlinked("".join(out), tuple((cs, ce) for cs, ce in cuts if ce > cs), tuple(former))
 
 
-def _inside_one(spans: Sequence[Span], start: int, end: int) -> bool:
-    """Whether ``[start, end)`` lies entirely inside one of the sorted, disjoint ``spans``."""
-    lo, hi = 0, len(spans)
-    while lo < hi:  # first span ending after start
-        mid = (lo + hi) // 2
-        if spans[mid].end <= start:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo < len(spans) and spans[lo].start <= start and end <= spans[lo].end
-
-
 def _wikilink_names(index: LinkIndex) -> dict[str, int]:
     """How many corpus pages have each file name (lower case, no extension)."""
     counts: dict[str, int] = {}
@@ -526,7 +514,7 @@ def plan_edits(text: str, report: PageReport, *, page_rel: str, index: LinkIndex
         if not 0 <= a.start < a.end <= len(text) or text[a.start:a.end] != a.text:
             skip("the anchor is no longer at that place (the page changed)")
             continue
-        if not (_inside_one(doc.linkable, a.start, a.end)
+        if not (inside_one(doc.linkable, a.start, a.end)
                 or any(w.start == a.start and w.end == a.end for w in doc.wrappable)):
             skip("the anchor is not in plain text (heading, code, link, HTML, table or front matter)")
             continue

@@ -7,6 +7,7 @@ untranslated.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -16,6 +17,23 @@ class Span:
 
     start: int
     end: int
+
+
+def inside_one(spans: Sequence[Span], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies entirely inside one of the sorted, disjoint ``spans``.
+
+    >>> spans = (Span(0, 5), Span(10, 20))
+    >>> inside_one(spans, 11, 15), inside_one(spans, 3, 12), inside_one(spans, 20, 21)
+    (True, False, False)
+    """
+    lo, hi = 0, len(spans)
+    while lo < hi:  # first span ending after start
+        mid = (lo + hi) // 2
+        if spans[mid].end <= start:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < len(spans) and spans[lo].start <= start and end <= spans[lo].end
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from . import analysis, rank
 from . import anchors as anchors_mod
 from . import corpus as corpus_mod
-from .documents import Document, Mention
+from .documents import Document, Mention, inside_one
 from .evidence import Holdout, own_links
 from .index import LinkIndex
 from .settings import Settings
@@ -208,6 +208,8 @@ def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int,
             continue
         start, end = span
         if span != (m.start, m.end):
+            if not inside_one(page.doc.linkable, start, end):
+                continue  # the rest of the compound is not linkable text
             m = replace(m, start=start, end=end)
         if anchors_mod.balanced(text[start:end]):
             out.append(m)
