@@ -355,3 +355,27 @@ def test_a_place_goes_to_the_target_more_likely_linked_there() -> None:
 
     chosen = anchors_mod.choose_anchors([2, 1], ms, scorer)
     assert (chosen[1].start, chosen[2].start) == (0, 10)
+
+
+def test_two_anchors_never_stand_side_by_side() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    text = "Plans with lower premiums, lower costs and premiums."
+    # target 1's best place is "lower" (11-16); target 2's is "premiums" right after it (17-25)
+    ms = {1: [Mention(1, 11, 16, ("lower",), "term", 0.5), Mention(1, 27, 32, ("lower",), "term", 0.5)],
+          2: [Mention(2, 17, 25, ("premium",), "title", 0.9), Mention(2, 43, 51, ("premium",), "title", 0.9)]}
+
+    def scorer(occs):  # noqa: ANN001, ANN202 - a stand-in for the learned utility: earlier is better
+        return np.array([-o.mention.start / 10 for o in occs])
+
+    assert text[11:16] == "lower" and text[17:25] == "premiums" and text[43:51] == "premiums"
+    side_by_side = anchors_mod.choose_anchors([2, 1], ms, scorer)
+    assert (side_by_side[1].start, side_by_side[2].start) == (11, 17)
+    chosen = anchors_mod.choose_anchors([2, 1], ms, scorer, text=text)
+    assert {chosen[1].start, chosen[2].start} in ({11, 43}, {27, 17})
+    # a comma tells two links apart: "premiums, lower" may hold two links
+    assert not anchors_mod._touching(text, 17, 25, 27, 32)
+    # nor does an anchor stand right beside one of the page's own links (here on "with")
+    chosen = anchors_mod.choose_anchors([2, 1], ms, scorer, text=text, links=[(6, 10)])
+    assert chosen[1].start == 27

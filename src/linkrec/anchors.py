@@ -569,8 +569,15 @@ def _place_columns(text: str, m: Mention, cues: Mapping[str, float], default_cue
 AnchorScorer = Callable[[Sequence[Occurrence]], np.ndarray]
 
 
+def _touching(text: str, start: int, end: int, s: int, e: int) -> bool:
+    """Whether the places ``[start, end)`` and ``[s, e)`` of ``text`` have only white space
+    between them (a comma or a word would tell two links apart)."""
+    return not (text[end:s] if end <= s else text[e:start]).strip()
+
+
 def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention]],
-                   scorer: AnchorScorer | None = None, priors: Sequence[float] | None = None) -> dict[int, Mention]:
+                   scorer: AnchorScorer | None = None, priors: Sequence[float] | None = None,
+                   text: str | None = None, links: Sequence[tuple[int, int]] = ()) -> dict[int, Mention]:
     """One anchor per target of ``order`` (best target first).
 
     No two anchors overlap, and a phrase used for one target is not reused for another. With a
@@ -580,12 +587,13 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
     place is contested keeps it against a target with other options; ``priors`` (the log of each
     target's link probability, aligned with ``order``) are added, so that a place is ranked by
     the log-probability that the link is there: that the target is linked at all, and at this
-    place. A place
-    that only shares a distinctive term with a target that also has named places (title,
-    alias, keyword, learned anchor, partial title) is its last resort, after every named place
-    of every target. Without a scorer, targets choose in ``order``, each its best free place by
-    :func:`preference` (title, alias, keyword, learned anchor, shared term; then the first
-    occurrence).
+    place. A place that only shares a distinctive term with a target that also has named places
+    (title, alias, keyword, learned anchor, partial title) is its last resort, after every named
+    place of every target. With the page ``text``, no anchor is separated from another, or from
+    one of the page's own ``links`` (source spans), by white space alone ("[lower] [premiums]"
+    reads as one link). Without a scorer, targets choose in
+    ``order``, each its best free place by :func:`preference` (title, alias, keyword, learned
+    anchor, shared term; then the first occurrence).
     """
     # (fallback tier, utility, target rank, place, occurrence)
     options: list[tuple[int, float, int, int, Occurrence]] = []
@@ -616,6 +624,8 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
             continue
         if any(m.start < e and s < m.end for s, e in taken):
             continue
+        if text is not None and any(_touching(text, m.start, m.end, s, e) for s, e in (*taken, *links)):
+            continue  # two links side by side read as one
         chosen[m.target] = m
         taken.append((m.start, m.end))
         used_keys.add(m.key)

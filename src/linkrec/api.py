@@ -411,7 +411,9 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
         ms, shared[t] = features.anchor_candidates(index, page, t, common[t])
         anchor_cands[t] = [m for m in ms if budget.anchor_allowed(text, m)]
     chosen = anchors_mod.choose_anchors(targets, anchor_cands, learn.anchor_scorer(index, text, page.holdout),
-                                        priors=[math.log(max(float(scores[r]), 1e-6)) for r in order])
+                                        priors=[math.log(max(float(scores[r]), 1e-6)) for r in order], text=text,
+                                        links=[(lk.span.start, lk.span.end) for lk in page.doc.links
+                                               if lk.kind != "definition"])
     out: list[LinkSuggestion] = []
     for r, t in zip(order, targets):
         m = chosen.get(t)
