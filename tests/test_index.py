@@ -88,3 +88,45 @@ def test_surface_is_the_common_written_form_with_a_singular_modifier(tmp_path: P
     assert index.surface("famili") == "families"  # the most common form alone
     assert index.surface("famili size") == "family size"  # not "families size"
     assert index.surface("size famili") == "size families"
+
+
+def test_tfidf_without_scikit_learn_matches_its_transformer() -> None:
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
+
+    from linkrec import analysis
+    from linkrec.index import fit_idf, tfidf_matrix
+
+    rng = np.random.default_rng(0)
+    counts = sp.random(40, 30, density=0.2, random_state=1, format="csr", data_rvs=lambda n: rng.integers(1, 9, n))
+    counts = sp.csr_matrix(sp.vstack([counts, sp.csr_matrix((1, 30))]))  # and an empty page
+    fitted = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2").fit(counts)
+    assert np.array_equal(fit_idf(counts), fitted.idf_)
+    ours = tfidf_matrix(counts, fit_idf(counts))
+    assert ours.dtype == np.float32 and ours.shape == counts.shape
+    assert np.allclose(ours.toarray(), fitted.transform(counts).toarray(), rtol=1e-6, atol=1e-7)
+    assert analysis.ENGLISH_STOP_WORDS == ENGLISH_STOP_WORDS  # the copy of its stop words
+
+
+def test_reading_a_model_and_suggesting_do_not_import_scikit_learn(tmp_path: Path) -> None:
+    # scikit-learn costs a cold start 0.7 s: only building and learning import it.
+    import shutil
+    import subprocess
+    import sys
+
+    from linkrec import learn
+
+    corpus = tmp_path / "c"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "corpus", corpus)
+    code = ("import sys; from pathlib import Path; from linkrec import Recommender, learn; "
+            "learn.MIN_PAGES, learn.MIN_POSITIVES, learn.MIN_ANCHOR_TARGETS = 5, 10, 3; "
+            f"rec = Recommender.open(Path({str(corpus)!r}), Path({str(tmp_path / 'm')!r})); "
+            "r = rec.suggest(Path(sys.argv[1]).read_text(), path=sys.argv[1]); "
+            "print(len(r.links), rec.index.extra['ranker'] is not None, 'sklearn' in sys.modules)")
+    page = str(corpus / "muscle-spasms.md")
+    built = subprocess.run([sys.executable, "-c", code, page], capture_output=True, text=True, check=True)
+    assert built.stdout.split()[1:] == ["True", "True"]  # a learned ranker; building imported it
+    warm = subprocess.run([sys.executable, "-c", code, page], capture_output=True, text=True, check=True)
+    n, learned, imported = warm.stdout.split()
+    assert int(n) > 0 and learned == "True" and imported == "False", warm.stdout + warm.stderr
+    assert learn.MIN_PAGES > 5  # the lowered thresholds stayed in the child processes

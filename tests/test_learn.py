@@ -110,13 +110,15 @@ def test_fast_probabilities_match_sklearn() -> None:
     rng = np.random.default_rng(0)
     x = rng.random((300, 6))
     y = (x[:, 0] + x[:, 3] * rng.random(300) > 0.9).astype(int)
-    model = learn.fit_ranker(x, y)
+    pipeline = learn.fit_pipeline(x, y)
+    model = learn.link_model(pipeline)
+    assert np.allclose(model.coef, learn.fit_ranker(x, y).coef)
     proba, contrib = learn._proba(model, x)
-    assert np.allclose(proba, model.predict_proba(x)[:, 1])
+    assert np.allclose(proba, pipeline.predict_proba(x)[:, 1])
     assert contrib.shape == x.shape
     # The per-feature contributions (products split between their features) add up to the logit.
     logit = np.log(proba / (1 - proba))
-    assert np.allclose(contrib.sum(axis=1) + model.named_steps["lr"].intercept_[0], logit)
+    assert np.allclose(contrib.sum(axis=1) + model.intercept, logit)
 
 
 def test_refresh_updates_the_anchor_dictionary_like_a_full_count(tmp_path: Path) -> None:

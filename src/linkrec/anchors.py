@@ -54,7 +54,7 @@ def linkable_words(doc: Document) -> list[list[Word]]:
 def specificity(index: LinkIndex, key: Sequence[str]) -> float:
     """How specific a phrase is in the corpus, in [0, 1]: the IDF of its rarest term (word or word
     pair), plus a bonus per extra content word."""
-    idf = index.transformer.idf_
+    idf = index.idf
     top = math.log(len(index) + 1.0) or 1.0
     best = 0.0
     terms = analysis.vocab_terms(key)
@@ -245,7 +245,7 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def title_weights(index: LinkIndex, target: int) -> dict[str, float]:
     """The (stemmed) content words of a page's title with their IDF."""
-    idf = index.transformer.idf_
+    idf = index.idf
     out: dict[str, float] = {}
     for w in analysis.words(index.records[target].title):
         if analysis.is_content_word(w):

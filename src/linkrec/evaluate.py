@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import analysis, api, features, keywords as keywords_mod
 from . import corpus as corpus_mod
@@ -270,6 +269,8 @@ def run_linkrec(rec: api.Recommender, tests: Sequence[EvalPage]) -> list[Ranked]
 
 def run_tfidf(work: Path, paths: Sequence[str], tests: Sequence[EvalPage]) -> list[Ranked]:
     """Plain TF-IDF cosine over the raw files (scikit-learn defaults, English stop words)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # the baseline: scikit-learn's defaults
+
     texts = [(work / p).read_text(encoding="utf-8", errors="replace") for p in paths]
     vec = TfidfVectorizer(stop_words="english")
     x = vec.fit_transform(texts)

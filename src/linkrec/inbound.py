@@ -117,7 +117,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         cols = [c for c in cols if c is not None]
         if not cols:
             continue
-        col = max(cols, key=lambda c: float(index.transformer.idf_[c]))  # the rarest term of the phrase
+        col = max(cols, key=lambda c: float(index.idf[c]))  # the rarest term of the phrase
         rows = postings.indices[postings.indptr[col]:postings.indptr[col + 1]]
         if len(rows) > POSTINGS_CAP:
             rows = rows[np.argsort(-sims[rows], kind="stable")[:POSTINGS_CAP]]
@@ -133,7 +133,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
     cues = features.learned_cues(index)
     title_cols = np.array(sorted({index.vocab[t] for t in analysis.terms(page.doc.title)
                                   if " " not in t and t in index.vocab}), dtype=np.int64)
-    idf_title = index.transformer.idf_[title_cols]
+    idf_title = index.idf[title_cols]
     rows_out: list[tuple[float, str, InboundSuggestion]] = []
     feats_list: list[np.ndarray] = []
     meta: list[tuple[int, Mention | None, _Source, list[str]]] = []

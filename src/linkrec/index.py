@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from . import analysis
 from .corpus import PageRecord, ParsedPage
@@ -61,11 +60,36 @@ def _make_resolver(records: Sequence[PageRecord], extensions: tuple[str, ...], b
                     base_url=base_url)
 
 
+def fit_idf(counts: sp.csr_matrix) -> np.ndarray:
+    """The smoothed IDF of every column of a page x term count matrix, fitted by scikit-learn's
+    ``TfidfTransformer`` (imported here: reading a model and suggesting do not need it)."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    return np.asarray(TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2").fit(counts).idf_,
+                      dtype=np.float64)
+
+
+def tfidf_matrix(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """The l2-normalised TF-IDF rows (sublinear tf x ``idf``, float32) of a count matrix: what the
+    fitted ``TfidfTransformer`` gives, computed without scikit-learn, so that a model is read
+    without importing it."""
+    x = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    x.sort_indices()
+    np.log(x.data, out=x.data)
+    x.data += 1.0
+    x.data *= idf[x.indices]
+    sq = sp.csr_matrix((x.data * x.data, x.indices, x.indptr), shape=x.shape)
+    norms = np.sqrt(np.asarray(sq.sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x.data /= np.repeat(norms, np.diff(x.indptr))
+    return sp.csr_matrix(x, dtype=np.float32)
+
+
 class LinkIndex:
     """A fitted, immutable model of one corpus. Build it with :meth:`build`."""
 
     def __init__(self, *, settings_hash: str, records: tuple[PageRecord, ...], vocab: dict[str, int],
-                 counts: sp.csr_matrix, transformer: TfidfTransformer, word_counts: dict[str, int],
+                 counts: sp.csr_matrix, idf: np.ndarray, word_counts: dict[str, int],
                  extra: dict[str, Any], matrix: sp.csr_matrix, path_ids: dict[str, int],
                  resolver: Resolver | None, out_links: tuple[np.ndarray, ...], link_targets: tuple[np.ndarray, ...],
                  inbound: np.ndarray,
@@ -75,7 +99,8 @@ class LinkIndex:
         self.records = records
         self.vocab = vocab
         self.counts = counts
-        self.transformer = transformer
+        self.idf = idf
+        """The inverse document frequency of every term (scikit-learn's smoothed IDF)."""
         self.word_counts = word_counts
         self.extra = extra
         """Data other modules attach at build time (e.g. the learned ranker), saved with the model."""
@@ -178,7 +203,7 @@ class LinkIndex:
     @classmethod
     def assemble(cls, *, settings: Settings, records: tuple[PageRecord, ...], vocab: dict[str, int],
                  counts: sp.csr_matrix, word_counts: dict[str, int], extra: dict[str, Any],
-                 transformer: TfidfTransformer | None = None,
+                 idf: np.ndarray | None = None,
                  link_targets: Sequence[np.ndarray | None] | None = None,
                  phrases: dict[tuple[str, ...], tuple[tuple[int, str], ...]] | None = None) -> LinkIndex:
         """Derive the TF-IDF matrix, link graph and phrase table from the stored parts.
@@ -187,10 +212,9 @@ class LinkIndex:
         re-resolving links that cannot have changed; ``phrases`` (the title/alias/keyword phrase
         table) likewise.
         """
-        if transformer is None:
-            transformer = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2")
-            transformer.fit(counts)
-        matrix = sp.csr_matrix(transformer.transform(counts), dtype=np.float32)
+        if idf is None:
+            idf = fit_idf(counts)
+        matrix = tfidf_matrix(counts, idf)
         path_ids = {r.path: i for i, r in enumerate(records)}
         resolver: Resolver | None = None
         out: list[np.ndarray] = []
@@ -214,7 +238,7 @@ class LinkIndex:
         if phrases is None:
             phrases = _phrase_table(records)
         index = cls(settings_hash=settings.index_hash(), records=records, vocab=vocab, counts=counts,
-                   transformer=transformer, word_counts=word_counts, extra=extra, matrix=matrix,
+                   idf=idf, word_counts=word_counts, extra=extra, matrix=matrix,
                    path_ids=path_ids, resolver=resolver, out_links=tuple(out), link_targets=tuple(link_targets),
                    inbound=inbound,
                    phrases=phrases, base_url=settings.base_url,
@@ -289,7 +313,7 @@ class LinkIndex:
                 ids = {self.vocab[t] for t in analysis.terms(r.title) if " " not in t and t in self.vocab}
                 rows.extend([i] * len(ids))
                 cols.extend(sorted(ids))
-            idf = self.transformer.idf_[np.asarray(cols, dtype=np.int64)] if cols else np.zeros(0)
+            idf = self.idf[np.asarray(cols, dtype=np.int64)] if cols else np.zeros(0)
             m = sp.csr_matrix((idf, (rows, cols)), shape=(len(self.records), len(self.vocab)))
             sums = np.asarray(m.sum(axis=1)).ravel()
             sums[sums == 0] = 1.0
@@ -299,8 +323,7 @@ class LinkIndex:
     def vectorize(self, terms: dict[str, int]) -> sp.csr_matrix:
         """The l2-normalised TF-IDF row (1 x n_terms) of a page's term counts.
 
-        Computes what the fitted ``TfidfTransformer`` would (sublinear tf x idf, l2 norm) without
-        its per-call validation, which dominates for one short row.
+        Computes what :func:`tfidf_matrix` does for one row (sublinear tf x idf, l2 norm).
         """
         cols, vals = self.weights(terms)
         return sp.csr_matrix((vals.astype(np.float32), cols, np.array([0, len(cols)])), shape=(1, len(self.vocab)))
@@ -313,7 +336,7 @@ class LinkIndex:
             return np.zeros(0, dtype=np.int32), np.zeros(0)
         cols = np.fromiter((j for j, _ in pairs), dtype=np.int32, count=len(pairs))
         tf = np.fromiter((c for _, c in pairs), dtype=np.float64, count=len(pairs))
-        vals = (np.log(tf) + 1.0) * self.transformer.idf_[cols]
+        vals = (np.log(tf) + 1.0) * self.idf[cols]
         norm = float(np.sqrt(vals @ vals))
         return cols, vals / norm if norm else vals
 

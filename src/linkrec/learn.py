@@ -21,9 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 from . import corpus as corpus_mod
 from . import anchors as anchors_mod
@@ -278,6 +275,8 @@ def fit_pairwise(groups: Sequence[tuple[np.ndarray, np.ndarray]], seed: int = 0)
     scale = d.std(axis=0)
     scale[scale == 0] = 1.0
     d = d / scale
+    from sklearn.linear_model import LogisticRegression  # only learning needs scikit-learn
+
     lr = LogisticRegression(C=1.0, fit_intercept=False, max_iter=2000)
     lr.fit(np.vstack([d, -d]), np.r_[np.ones(len(d)), np.zeros(len(d))])
     return PairwiseRanker(lr.coef_.ravel() / scale)
@@ -326,14 +325,46 @@ def _average_precision(scores: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(np.arange(1, len(ranks) + 1) / ranks)) if len(ranks) else 0.0
 
 
-def fit_ranker(x: np.ndarray, y: np.ndarray, c: float = RANKER_C) -> Pipeline:
-    """A logistic regression on the standardised features and their pairwise products (so one
-    piece of evidence can strengthen another: a mention of a page that is also similar); its
-    probabilities are the scores."""
+@dataclass(frozen=True)
+class LinkModel:
+    """A fitted link ranker in plain arrays: a logistic regression on the standardised features
+    (and, with ``products``, their pairwise products in the order of scikit-learn's
+    ``PolynomialFeatures(2)``). Kept as arrays so that a model is read, and pages scored, without
+    importing scikit-learn."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    products: bool = True
+
+
+def fit_pipeline(x: np.ndarray, y: np.ndarray, c: float = RANKER_C) -> Any:
+    """The scikit-learn pipeline behind :func:`fit_ranker`: pairwise products, standardisation,
+    L2-regularised logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
     model = Pipeline([("poly", PolynomialFeatures(2, include_bias=False)), ("scale", StandardScaler()),
                       ("lr", LogisticRegression(C=c, solver="newton-cholesky", max_iter=200))])
     model.fit(x, y)
     return model
+
+
+def link_model(pipeline: Any) -> LinkModel:
+    """The arrays of a fitted :func:`fit_pipeline` pipeline."""
+    scale, lr = pipeline.named_steps["scale"], pipeline.named_steps["lr"]
+    return LinkModel(np.asarray(scale.mean_, dtype=np.float64), np.asarray(scale.scale_, dtype=np.float64),
+                     np.asarray(lr.coef_, dtype=np.float64).ravel(), float(lr.intercept_[0]),
+                     "poly" in pipeline.named_steps)
+
+
+def fit_ranker(x: np.ndarray, y: np.ndarray, c: float = RANKER_C) -> LinkModel:
+    """A logistic regression on the standardised features and their pairwise products (so one
+    piece of evidence can strengthen another: a mention of a page that is also similar); its
+    probabilities are the scores."""
+    return link_model(fit_pipeline(x, y, c))
 
 
 def attach(index: LinkIndex, corpus: Path, settings: Settings, *, ranker: Any = None,
@@ -397,20 +428,17 @@ def anchor_scorer(index: LinkIndex, text: str, holdout: Holdout | None = None) -
     return scorer
 
 
-def _proba(model: Pipeline, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Probabilities of a fitted [products +] scaler + logistic regression, and each input
-    feature's contribution to the logit (a product's share split between its two features);
-    computed directly (sklearn's per-call validation costs more than the maths)."""
-    scale: StandardScaler = model.named_steps["scale"]
-    lr: LogisticRegression = model.named_steps["lr"]
+def _proba(model: LinkModel, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities of a fitted link model, and each input feature's contribution to the logit
+    (a product's share split between its two features)."""
     n = x.shape[1]
-    if "poly" in model.named_steps:
+    if model.products:
         i, j, share = _product_share(n)
         x = np.hstack([x, x[:, i] * x[:, j]])
     else:
         share = np.eye(n)
-    contrib = (x - scale.mean_) / scale.scale_ * lr.coef_.ravel()
-    z = contrib.sum(axis=1) + float(lr.intercept_[0])
+    contrib = (x - model.mean) / model.scale * model.coef
+    z = contrib.sum(axis=1) + model.intercept
     return 1.0 / (1.0 + np.exp(-z)), contrib @ share
 
 

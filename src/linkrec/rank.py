@@ -316,7 +316,7 @@ def reverse_title_overlaps(index: LinkIndex, targets: Sequence[int], title_cols:
     """IDF-weighted share of the page title's (stemmed) words that each target page uses."""
     if title_cols is None or not len(title_cols):
         return np.zeros(len(targets))
-    idf = index.transformer.idf_[title_cols]
+    idf = index.idf[title_cols]
     used = (index.matrix[list(targets)][:, title_cols] > 0).astype(np.float64)
     return np.asarray(used @ idf).ravel() / float(idf.sum())
 

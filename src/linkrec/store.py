@@ -3,7 +3,7 @@
 Layout of the model folder::
 
     manifest.json            format version, versions, settings, every page's hash, payload name + hash
-    index-<random>.joblib    the payload (plain data: records, vocabulary, counts, fitted transformer)
+    index-<random>.joblib    the payload (plain data: records, vocabulary, counts, IDF)
     .lock                    held while a writer replaces the files
 
 The manifest is read first and is cheap; the payload is only unpickled when the manifest
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.metadata
 import json
 import logging
 import pickle
@@ -30,7 +31,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import joblib
-import sklearn
 
 from .errors import IndexFormatError, IndexNotFoundError, StaleIndexError
 from .corpus import Skipped
@@ -40,7 +40,7 @@ from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 
@@ -71,8 +71,12 @@ class Manifest:
 
 
 def versions() -> dict[str, str]:
-    """The versions a model depends on."""
-    return {"linkrec": LINKREC_VERSION, "sklearn": sklearn.__version__, "python": platform.python_version()}
+    """The versions a model depends on (scikit-learn's read from its installed metadata: importing
+    it would cost every ``suggest`` 0.7 s)."""
+    return {"linkrec": LINKREC_VERSION, "sklearn": _SKLEARN_VERSION, "python": platform.python_version()}
+
+
+_SKLEARN_VERSION = importlib.metadata.version("scikit-learn")
 
 
 @contextlib.contextmanager
@@ -124,7 +128,7 @@ def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: st
         "format": FORMAT_VERSION,
         "settings_hash": index.settings_hash,
         "counts": index.counts,
-        "transformer": index.transformer,
+        "idf": index.idf,
         "objects": objects,
     }
 
@@ -227,7 +231,7 @@ def load_index(folder: Path, *, settings: Settings, manifest: Manifest | None = 
         objects = pickle.loads(payload["objects"])
         return LinkIndex.assemble(settings=settings, records=objects["records"], vocab=objects["vocab"],
                                   counts=payload["counts"], word_counts=objects["word_counts"],
-                                  extra=objects["extra"], transformer=payload["transformer"],
+                                  extra=objects["extra"], idf=payload["idf"],
                                   link_targets=objects["link_targets"], phrases=objects["phrases"])
     except (KeyError, TypeError, ValueError, AttributeError, pickle.UnpicklingError) as exc:
         raise IndexFormatError(f"{path}: model payload is incomplete ({exc})") from None
