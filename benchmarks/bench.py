@@ -14,7 +14,8 @@ What it measures (all in one run, on the same files):
   every timing is also given as a ratio to this pass;
 * full index: ``api.index_corpus`` into a fresh temporary model folder, each run in its own
   child interpreter, median of ``--repeat`` runs (default 1 above 5,000 pages, else 3); the time
-  is that of the ``index_corpus`` call (imports excluded);
+  is that of the ``index_corpus`` call (imports excluded: linkrec, and the scikit-learn modules
+  that a build imports when it starts);
 * model size: sum of the files in the model folder;
 * peak memory of a full index: ``ru_maxrss`` of the child (``RUSAGE_SELF``) and of its worker
   processes (``RUSAGE_CHILDREN``, the largest single worker), plus the sampled peak of the whole
@@ -93,6 +94,7 @@ from pathlib import Path
 t0 = time.perf_counter()
 from linkrec import api
 from linkrec.settings import Settings
+import sklearn.feature_extraction.text, sklearn.linear_model, sklearn.pipeline, sklearn.preprocessing  # imported by the build
 t1 = time.perf_counter()
 rep = api.index_corpus(Path(sys.argv[1]), model=Path(sys.argv[2]), settings=Settings(), warn=lambda m: None)
 t2 = time.perf_counter()
