@@ -194,13 +194,15 @@ def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int,
                       shared: list[str] | None = None) -> tuple[list[Mention], list[str]]:
     """A target's candidate anchors in the page: its mentions plus the distinctive terms page and
     target share (and those shared terms). A phrase glued to a word by a hyphen or dot takes
-    that word in ("out-of-pocket costs", not "pocket costs"); none cuts a path, a quotation or
-    brackets in two."""
+    that word in when the target's title has it ("out-of-pocket costs", not "pocket costs", for
+    "Lower out-of-pocket costs"), and is dropped when it has not ("node" in "per-node" is no
+    anchor for "Nodes"); none cuts a path, a quotation or brackets in two."""
     shared = shared_terms(index, page.q, target) if shared is None else shared
     ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3]),
           *anchors_mod.partial_title_mentions(page.runs, target, anchors_mod.title_weights(index, target),
                                               page.doc.text, title_words=anchors_mod.title_words(index, target))]
     text = page.doc.text
+    title: set[str] | None = None
     out = []
     for m in ms:
         span = anchors_mod.whole_words(text, m.start, m.end)
@@ -210,6 +212,10 @@ def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int,
         if span != (m.start, m.end):
             if not inside_one(page.doc.linkable, start, end):
                 continue  # the rest of the compound is not linkable text
+            if title is None:
+                title = {analysis.stem(w) for w in anchors_mod.title_words(index, target)}
+            if not all(analysis.stem(w) in title for w in analysis.words(text[start:m.start] + " " + text[m.end:end])):
+                continue  # the compound says more than the target's name ("per-node")
             m = replace(m, start=start, end=end)
         if anchors_mod.balanced(text[start:end]):
             out.append(m)
