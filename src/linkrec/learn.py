@@ -325,7 +325,7 @@ def _average_precision(scores: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(np.arange(1, len(ranks) + 1) / ranks)) if len(ranks) else 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LinkModel:
     """A fitted link ranker in plain arrays: a logistic regression on the standardised features
     (and, with ``products``, their pairwise products in the order of scikit-learn's
