@@ -99,3 +99,18 @@ def test_inbound_agrees_with_suggest_under_a_learned_model(tmp_path: Path, monke
     rec = Recommender.open(tmp_path / "corpus", tmp_path / "models")
     assert rec.index.extra["ranker"] is not None and rec.index.extra["anchor_ranker"] is not None
     assert_inbound_agrees(rec)
+
+
+def test_inbound_anchors_keep_words_whole(tmp_path: Path) -> None:
+    # The draft is "Pocket costs"; the source's first "pocket costs" is part of "out-of-pocket
+    # costs", which says more than the draft's name: its anchor is the second one.
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = "# Money\n\nPlans cap out-of-pocket costs. Your pocket costs fall.\n"
+    (corpus / "money.md").write_text(text)
+    for i in range(3):
+        (corpus / f"other{i}.md").write_text(f"# Other {i}\n\nGardening and bread.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    report = rec.inbound("# Pocket costs\n\nPocket costs are what you pay yourself.\n", path="pocket-costs.md")
+    anchor = next(x.anchor for x in report.links if x.source == "money.md")
+    assert anchor is not None and (anchor.start, anchor.text) == (text.index("pocket costs fall"), "pocket costs")

@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import logsumexp
 
 from . import analysis
-from .documents import Document, Mention
+from .documents import Document, Mention, Span, inside_one
 from .evidence import AnchorStats, Holdout, stats_of
 from .index import MAX_PHRASE_WORDS, LinkIndex
 
@@ -241,6 +241,34 @@ def whole_words(text: str, start: int, end: int) -> tuple[int, int] | None:
             end + 1 < len(text) and text[end] in _PATH_MARKS and text[end + 1].isalnum()):
         return None
     return start, end
+
+
+def linkable_places(text: str, linkable: Sequence[Span], ms: Iterable[Mention],
+                    title_words: Collection[str]) -> list[Mention]:
+    """The mentions of ``ms`` that can take a link, widened to whole words: a phrase glued to a
+    word by a hyphen or dot takes that word in when the target's title (``title_words``, lower
+    case) has it ("out-of-pocket costs", not "pocket costs", for "Lower out-of-pocket costs") and
+    is dropped when it has not ("node" in "per-node" is no anchor for "Nodes"), as it is when the
+    widened phrase leaves the ``linkable`` spans; none cuts a path (:func:`whole_words`), a
+    quotation or brackets (:func:`balanced`) in two."""
+    title: set[str] | None = None
+    out = []
+    for m in ms:
+        span = whole_words(text, m.start, m.end)
+        if span is None:
+            continue
+        start, end = span
+        if span != (m.start, m.end):
+            if not inside_one(linkable, start, end):
+                continue  # the rest of the compound is not linkable text
+            if title is None:
+                title = {analysis.stem(w) for w in title_words}
+            if not all(analysis.stem(w) in title for w in analysis.words(text[start:m.start] + " " + text[m.end:end])):
+                continue  # the compound says more than the target's name ("per-node")
+            m = replace(m, start=start, end=end)
+        if balanced(text[start:end]):
+            out.append(m)
+    return out
 
 
 def title_weights(index: LinkIndex, target: int) -> dict[str, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from . import analysis, rank
 from . import anchors as anchors_mod
 from . import corpus as corpus_mod
-from .documents import Document, Mention, inside_one
+from .documents import Document, Mention
 from .evidence import Holdout, own_links
 from .index import LinkIndex
 from .settings import Settings
@@ -193,30 +193,11 @@ def shared_terms_of(index: LinkIndex, q: Any, targets: Sequence[int], k: int = 5
 def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int,
                       shared: list[str] | None = None) -> tuple[list[Mention], list[str]]:
     """A target's candidate anchors in the page: its mentions plus the distinctive terms page and
-    target share (and those shared terms). A phrase glued to a word by a hyphen or dot takes
-    that word in when the target's title has it ("out-of-pocket costs", not "pocket costs", for
-    "Lower out-of-pocket costs"), and is dropped when it has not ("node" in "per-node" is no
-    anchor for "Nodes"); none cuts a path, a quotation or brackets in two."""
+    target share (and those shared terms), as :func:`linkrec.anchors.linkable_places` keeps
+    them (whole words, no cut quotation)."""
     shared = shared_terms(index, page.q, target) if shared is None else shared
+    title = anchors_mod.title_words(index, target)
     ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3]),
           *anchors_mod.partial_title_mentions(page.runs, target, anchors_mod.title_weights(index, target),
-                                              page.doc.text, title_words=anchors_mod.title_words(index, target))]
-    text = page.doc.text
-    title: set[str] | None = None
-    out = []
-    for m in ms:
-        span = anchors_mod.whole_words(text, m.start, m.end)
-        if span is None:
-            continue
-        start, end = span
-        if span != (m.start, m.end):
-            if not inside_one(page.doc.linkable, start, end):
-                continue  # the rest of the compound is not linkable text
-            if title is None:
-                title = {analysis.stem(w) for w in anchors_mod.title_words(index, target)}
-            if not all(analysis.stem(w) in title for w in analysis.words(text[start:m.start] + " " + text[m.end:end])):
-                continue  # the compound says more than the target's name ("per-node")
-            m = replace(m, start=start, end=end)
-        if anchors_mod.balanced(text[start:end]):
-            out.append(m)
-    return out, shared
+                                              page.doc.text, title_words=title)]
+    return anchors_mod.linkable_places(page.doc.text, page.doc.linkable, ms, title), shared
