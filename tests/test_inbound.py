@@ -101,12 +101,13 @@ def test_inbound_agrees_with_suggest_under_a_learned_model(tmp_path: Path, monke
     assert_inbound_agrees(rec)
 
 
-def test_inbound_anchors_keep_words_whole(tmp_path: Path) -> None:
-    # The draft is "Pocket costs"; the source's first "pocket costs" is part of "out-of-pocket
-    # costs", which says more than the draft's name: its anchor is the second one.
+def test_inbound_anchors_keep_words_whole_and_apart_from_links(tmp_path: Path) -> None:
+    # The draft is "Pocket costs". The source's first "pocket costs" stands right after a link;
+    # its second is part of "out-of-pocket costs", which says more than the draft's name: the
+    # anchor is the third.
     corpus = tmp_path / "c"
     corpus.mkdir()
-    text = "# Money\n\nPlans cap out-of-pocket costs. Your pocket costs fall.\n"
+    text = "# Money\n\nSee [bread](other0.md) pocket costs. Plans cap out-of-pocket costs. Your pocket costs fall.\n"
     (corpus / "money.md").write_text(text)
     for i in range(3):
         (corpus / f"other{i}.md").write_text(f"# Other {i}\n\nGardening and bread.\n")

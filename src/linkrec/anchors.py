@@ -603,6 +603,12 @@ def _touching(text: str, start: int, end: int, s: int, e: int) -> bool:
     return not (text[end:s] if end <= s else text[e:start]).strip()
 
 
+def beside_link(text: str, m: Mention, links: Iterable[tuple[int, int]]) -> bool:
+    """Whether a link on ``m`` would stand beside one of ``links`` (source spans) with only
+    white space between them, so that the two read as one link."""
+    return any(_touching(text, m.start, m.end, s, e) for s, e in links)
+
+
 def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention]],
                    scorer: AnchorScorer | None = None, priors: Sequence[float] | None = None,
                    text: str | None = None, links: Sequence[tuple[int, int]] = ()) -> dict[int, Mention]:
@@ -652,7 +658,7 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
             continue
         if any(m.start < e and s < m.end for s, e in taken):
             continue
-        if text is not None and any(_touching(text, m.start, m.end, s, e) for s, e in (*taken, *links)):
+        if text is not None and beside_link(text, m, (*taken, *links)):
             continue  # two links side by side read as one
         chosen[m.target] = m
         taken.append((m.start, m.end))

@@ -187,12 +187,14 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))
         text = src.doc.text
+        links = [(lk.span.start, lk.span.end) for lk in src.doc.links if lk.kind != "definition"]
         allowed = [m for m in anchors_mod.linkable_places(text, src.doc.linkable, found, title_words)
-                   if not rules.blocks_anchor(rec.path, text[m.start:m.end])]
+                   if not rules.blocks_anchor(rec.path, text[m.start:m.end]) and not anchors_mod.beside_link(text, m, links)]
         if not allowed:
             terms = anchors_mod.term_mentions(index, anchors_mod.term_positions(src.runs, text), tid, shared[:3])
             allowed = [m for m in anchors_mod.linkable_places(text, src.doc.linkable, terms, title_words)
-                       if not rules.blocks_anchor(rec.path, text[m.start:m.end])]
+                       if not rules.blocks_anchor(rec.path, text[m.start:m.end])
+                       and not anchors_mod.beside_link(text, m, links)]
         best = sorted(allowed, key=anchors_mod.preference)[0] if allowed else None
         meta[-1] = (s, best, src, shared)
     if not feats_list:
