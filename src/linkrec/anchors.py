@@ -13,7 +13,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.special import logsumexp
 
 from . import analysis
 from .documents import Document, Mention, Span, inside_one
@@ -637,7 +636,8 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
             continue
         if scorer is not None:
             utility = np.asarray(scorer(occs), dtype=np.float64)
-            scores = utility - logsumexp(utility)  # log P(place | target)
+            top = float(utility.max())  # log P(place | target), a log-softmax (scipy's costs 0.1 ms a call)
+            scores = utility - (top + math.log(float(np.exp(utility - top).sum())))
             prior = priors[rank] if priors is not None else 0.0
             named = any(o.sources - {"term"} for o in occs)
             options.extend((int(named and not occs[i].sources - {"term"}), -float(scores[i]) - prior, rank,
