@@ -49,7 +49,7 @@ ENGLISH_STOP_WORDS: frozenset[str] = frozenset("""
     yourself yourselves
 """.split())
 
-STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+STOP_WORDS: frozenset[str] = ENGLISH_STOP_WORDS | frozenset(
     {"also", "may", "can", "like", "just", "use", "used", "using", "one", "new", "way", "make", "does",
      "did", "doing", "don't", "doesn't", "isn't", "it's", "let", "lets", "really", "want", "need", "needs",
      "thing", "things", "lot", "lots", "good", "better", "best", "make", "makes", "way", "ways", "get", "gets",

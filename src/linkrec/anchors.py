@@ -284,7 +284,13 @@ def title_weights(index: LinkIndex, target: int) -> dict[str, float]:
 
 def title_words(index: LinkIndex, target: int) -> frozenset[str]:
     """The lower-case words of a page's title (small words included)."""
-    return frozenset(w.lower() for w in analysis.words(index.records[target].title))
+    return frozenset(analysis.words(index.records[target].title))
+
+
+def link_spans(doc: Document) -> list[tuple[int, int]]:
+    """Where the page's own links stand in its text (reference definitions, on lines of their
+    own, left out): no new anchor goes right beside one (:func:`beside_link`)."""
+    return [(lk.span.start, lk.span.end) for lk in doc.links if lk.kind != "definition"]
 
 
 MAX_PARTIAL_GAP = 1

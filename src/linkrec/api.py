@@ -412,8 +412,7 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
         anchor_cands[t] = [m for m in ms if budget.anchor_allowed(text, m)]
     chosen = anchors_mod.choose_anchors(targets, anchor_cands, learn.anchor_scorer(index, text, page.holdout),
                                         priors=[math.log(max(float(scores[r]), 1e-6)) for r in order], text=text,
-                                        links=[(lk.span.start, lk.span.end) for lk in page.doc.links
-                                               if lk.kind != "definition"])
+                                        links=anchors_mod.link_spans(page.doc))
     out: list[LinkSuggestion] = []
     for r, t in zip(order, targets):
         m = chosen.get(t)

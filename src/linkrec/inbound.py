@@ -134,7 +134,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
     title_cols = np.array(sorted({index.vocab[t] for t in analysis.terms(page.doc.title)
                                   if " " not in t and t in index.vocab}), dtype=np.int64)
     idf_title = index.idf[title_cols]
-    title_words = {w.lower() for w in analysis.words(page.doc.title)}
+    title_words = frozenset(analysis.words(page.doc.title))
     rows_out: list[tuple[float, str, InboundSuggestion]] = []
     feats_list: list[np.ndarray] = []
     meta: list[tuple[int, Mention | None, _Source, list[str]]] = []
@@ -186,15 +186,15 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                              cue=features.mention_cues(src.doc.text, {0: found}, cues).get(0, 0.0)))
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))
-        text = src.doc.text
-        links = [(lk.span.start, lk.span.end) for lk in src.doc.links if lk.kind != "definition"]
-        allowed = [m for m in anchors_mod.linkable_places(text, src.doc.linkable, found, title_words)
-                   if not rules.blocks_anchor(rec.path, text[m.start:m.end]) and not anchors_mod.beside_link(text, m, links)]
+        text, links = src.doc.text, anchors_mod.link_spans(src.doc)
+
+        def usable(ms: list[Mention]) -> list[Mention]:
+            return [m for m in anchors_mod.linkable_places(text, src.doc.linkable, ms, title_words)
+                    if not rules.blocks_anchor(rec.path, text[m.start:m.end]) and not anchors_mod.beside_link(text, m, links)]
+
+        allowed = usable(found)
         if not allowed:
-            terms = anchors_mod.term_mentions(index, anchors_mod.term_positions(src.runs, text), tid, shared[:3])
-            allowed = [m for m in anchors_mod.linkable_places(text, src.doc.linkable, terms, title_words)
-                       if not rules.blocks_anchor(rec.path, text[m.start:m.end])
-                       and not anchors_mod.beside_link(text, m, links)]
+            allowed = usable(anchors_mod.term_mentions(index, anchors_mod.term_positions(src.runs, text), tid, shared[:3]))
         best = sorted(allowed, key=anchors_mod.preference)[0] if allowed else None
         meta[-1] = (s, best, src, shared)
     if not feats_list:
