@@ -301,7 +301,7 @@ def test_diff_prints_and_changes_nothing(garden: Path, tmp_path: Path) -> None:
 
 
 def test_yes_writes_links_and_second_run_adds_nothing(garden: Path, tmp_path: Path) -> None:
-    args = ["--corpus", str(garden), "--model", str(tmp_path / "m"), "--yes"]
+    args = ["--corpus", str(garden), "--model", str(tmp_path / "m"), "--yes", "--min-score", "0"]
     pages = [garden / "watering.md", garden / "veg" / "peppers.md"]
     old = {p: p.read_bytes() for p in pages}
     code, out, err = run("apply", *map(str, pages), *args)
@@ -319,6 +319,23 @@ def test_yes_writes_links_and_second_run_adds_nothing(garden: Path, tmp_path: Pa
     assert code == 0, err
     assert {p: p.read_bytes() for p in pages} == written
     assert err.count(": 0 links added") == 2
+
+
+def test_yes_applies_only_good_suggestions_by_default(garden: Path, tmp_path: Path) -> None:
+    """Unattended, apply writes the suggestions scoring 0.5 or more (the report's good ones),
+    not the weak ones a reviewer would turn down ("Water" -> the sourdough page)."""
+    page, other = garden / "watering.md", garden / "veg" / "peppers.md"
+    model = tmp_path / "m"
+    scores = {s.target: s.score for s in api.Recommender.open(garden, model).suggest_file(page, keywords=0).links}
+    good = {t for t, sc in scores.items() if sc >= 0.5}
+    assert good and set(scores) - good  # both kinds are on offer
+    before = other.read_bytes()
+    code, _, err = run("apply", str(page), str(other), "--corpus", str(garden), "--model", str(model), "--yes")
+    assert code == 0, err
+    linked = {lk.target for lk in parse_document(page.read_text(encoding="utf-8"), "watering.md").links}
+    assert good <= linked and not (set(scores) - good) & linked
+    assert other.read_bytes() == before  # its suggestions all score under 0.5
+    assert "peppers.md: 0 links added" in err
 
 
 def test_max_limits_links_per_page(garden: Path, tmp_path: Path) -> None:

@@ -129,7 +129,7 @@ def _review(edits: Sequence[apply_mod.LinkEdit], text: str, display: str, page_r
 @corpus_option
 @model_option
 @click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=None,
-              help="Apply only suggestions scoring at least this [min_score setting].")
+              help="Apply only suggestions scoring at least this [the min_score setting if > 0, else 0.5].")
 @click.option("--max", "max_links", type=click.IntRange(1, 1000), default=None,
               help="Take only the N best suggestions per page (targets it already links to count).")
 @click.option("--diff", is_flag=True, help="Print the changes as a unified diff; change no file.")
@@ -161,7 +161,7 @@ def apply(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path |
         style = apply_mod.resolve_style(settings.link_style, rec.index)
     except LinkrecError as exc:
         raise click.ClickException(str(exc)) from None
-    min_score = settings.min_score if min_score is None else min_score
+    min_score = settings.good_score if min_score is None else min_score
     job = _Job(rec, corpus, settings, style, min_score, max_links, interactive=not (diff or yes), note=note)
     failed = 0
     for page in pages:

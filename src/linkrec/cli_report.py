@@ -18,8 +18,6 @@ from .errors import LinkrecError
 from .files import write_atomic
 
 REPORT_FORMATS = ("text", "json", "csv", "html")
-DEFAULT_MIN_SCORE = 0.5
-"""Suggestions counted by the report when the settings' ``min_score`` is 0."""
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -51,7 +49,7 @@ def report(obj: _Ctx, corpus: Path | None, model: Path | None, fmt: str, output:
     """
     rec = _open(obj, corpus, model)
     if min_score is None:
-        min_score = rec.settings.min_score if rec.settings.min_score > 0 else DEFAULT_MIN_SCORE
+        min_score = rec.settings.good_score
     warn = _warner(obj)
     try:
         with _progress("measuring", obj.quiet) as progress:

@@ -25,6 +25,9 @@ else:  # pragma: no cover
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_MODEL = "models"
+GOOD_SCORE = 0.5
+"""The score of a good suggestion, where the settings' ``min_score`` is 0: more likely a link
+the site would make than not (scores are calibrated on the site's own links)."""
 
 _INDEX = {"index": True}
 
@@ -111,6 +114,12 @@ class Settings:
             raise ConfigError(f"extensions must start with '.', got {list(self.extensions)!r}")
         if self.base_url is not None and not isinstance(self.base_url, str):
             raise ConfigError(f"base_url must be a string, got {self.base_url!r}")
+
+    @property
+    def good_score(self) -> float:
+        """The score a suggestion needs to count as good (``report``) or to be applied
+        (``apply``): ``min_score`` if set, else :data:`GOOD_SCORE`."""
+        return self.min_score if self.min_score > 0 else GOOD_SCORE
 
     def index_dict(self) -> dict[str, Any]:
         """The fields that shape the saved model, as JSON-ready data."""
