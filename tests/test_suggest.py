@@ -294,6 +294,19 @@ def test_an_anchor_never_cuts_a_quotation_in_two(tmp_path: Path) -> None:
     assert '"' not in anchor.text, anchor.text
 
 
+def test_reason_quotes_a_mention_with_its_quotation_marks_paired(tmp_path: Path) -> None:
+    # The only mention of the title runs across a closing quote; the reason quotes it whole.
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "catastrophic-health-plan.md").write_text(
+        "# Catastrophic health plan\n\nA catastrophic health plan has low premiums and a high deductible.\n")
+    (corpus / "other.md").write_text("# Other\n\nNothing about this here.\n")
+    text = 'Some buy what is called a "catastrophic" health plan.\n'
+    found = Recommender.open(corpus, tmp_path / "m").suggest(text, path="note.md").links
+    reason = {s.target: s.reason for s in found}["catastrophic-health-plan.md"]
+    assert 'mentions “"catastrophic" health plan” (its title)' in reason, reason
+
+
 def test_reason_spells_shared_terms_as_the_page_writes_them(tmp_path: Path) -> None:
     # The site mostly writes "available"; the page writes "availability": the reason quotes the page.
     corpus = tmp_path / "c"

@@ -207,6 +207,20 @@ def balanced(phrase: str) -> bool:
             and phrase.count("(") == phrase.count(")") and phrase.count("[") == phrase.count("]"))
 
 
+def quoted_whole(text: str, start: int, end: int) -> str:
+    """The phrase ``text[start:end]``, taking in a quotation mark or bracket right beside it when
+    that pairs one the phrase cuts (for quoting a phrase in a reason, not for an anchor).
+
+    >>> t = 'what is called a "catastrophic" health plan.'
+    >>> quoted_whole(t, 18, 43), quoted_whole(t, 18, 30)
+    ('"catastrophic" health plan', 'catastrophic')
+    """
+    for s, e in ((start, end), (start - 1, end), (start, end + 1), (start - 1, end + 1)):
+        if 0 <= s and e <= len(text) and balanced(text[s:e]):
+            return text[s:e]
+    return text[start:end]
+
+
 _JOINERS = "-."
 """Characters that join two words into one ("out-of-pocket", "v1.24", "kube-scheduler", "Node.js")."""
 _PATH_MARKS = "/_@"

@@ -444,13 +444,14 @@ def _reason(index: LinkIndex, target: int, text: str, feats: np.ndarray, contrib
             "anchor": "how other pages link to it"}
     f = dict(zip(rank.FEATURES, feats))
     named = sorted((m for m in mentions if m.source in what), key=lambda m: (
-        anchor is None or (m.start, m.end) != (anchor.start, anchor.end), anchors_mod.preference(m)))
+        anchor is None or (m.start, m.end) != (anchor.start, anchor.end),
+        not anchors_mod.balanced(text[m.start:m.end]), anchors_mod.preference(m)))
     parts: list[str] = []
     for name in rank.explain(contrib):
         if name in ("mention_name", "mention_kw", "mention_anchor", "centrality", "n_mentions", "mention_item",
                     "mention_cue") and named:
             m = named[0]
-            parts.append(f"mentions “{text[m.start:m.end]}” ({what[m.source]})")
+            parts.append(f"mentions “{anchors_mod.quoted_whole(text, m.start, m.end)}” ({what[m.source]})")
             named = []
         elif name in ("cos", "cos_rank", "passage_cos") and shared:
             words = ", ".join((written(s) if written else None) or index.surface(s) for s in shared[:3])
