@@ -743,6 +743,24 @@ def test_front_matter_with_dots_closer_and_crlf() -> None:
     assert slices(doc) == ["Text."]
 
 
+def test_toml_front_matter_as_hugo_writes_it() -> None:
+    text = ('+++\ntitle = "Installation Guide"\ndraft = true\naliases = ["setup"]\ntags = ["cli"]\n'
+            'url = "/install/"\n+++\n\nInstall it, then read the Configuration Reference.\n')
+    doc = parse_document(text, "install.md")
+    assert doc.title == "Installation Guide" and doc.draft and doc.aliases == ("setup",)
+    assert doc.keywords == ("cli",) and doc.url == "/install/" and doc.warnings == ()
+    assert slices(doc) == ["Install it, then read the Configuration Reference."]  # never the TOML lines
+    assert "title" not in doc.body
+
+
+def test_broken_toml_warns_with_the_file_line_and_is_excluded() -> None:
+    doc = parse_document('+++\ntitle = "ok"\nbad = \n+++\nBody text.\n', "a.md")
+    assert doc.meta == {} and doc.title == "a"
+    assert len(doc.warnings) == 1 and doc.warnings[0].startswith("front matter is not valid TOML (")
+    assert "line 3" in doc.warnings[0]  # the file's line, not the front matter's
+    assert slices(doc) == ["Body text."]
+
+
 def test_unclosed_front_matter_is_markdown() -> None:
     doc = parse_document("---\ntitle: x\n", "a.md")
     assert doc.meta == {}

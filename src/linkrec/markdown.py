@@ -38,6 +38,11 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 from markdown_it import MarkdownIt, helpers
 from markdown_it.helpers import parseLinkLabel
 from markdown_it.rules_inline import StateInline, autolink, backtick, html_inline, image, link
@@ -414,12 +419,15 @@ def parse_document(text: str, path: str, *, tables_linkable: bool = False,
 
 
 def _front_matter(text: str, lines: _Lines, warnings: list[str]) -> tuple[int, dict[str, object]]:
-    """Find and parse the YAML front matter; return the first body line and the mapping."""
-    if not text.startswith("---") or text[lines.starts[0] : lines.ends[0]].rstrip(" \t") != "---":
+    """Find and parse the front matter (YAML between ``---`` lines, or TOML between ``+++``
+    lines as Hugo writes it); return the first body line and the mapping."""
+    fence = text[lines.starts[0] : lines.ends[0]].rstrip(" \t") if len(lines) else ""
+    if fence not in ("---", "+++"):
         return 0, {}
+    closers = ("---", "...") if fence == "---" else ("+++",)
     close = -1
     for index in range(1, len(lines)):
-        if text[lines.starts[index] : lines.ends[index]].rstrip(" \t") in ("---", "..."):
+        if text[lines.starts[index] : lines.ends[index]].rstrip(" \t") in closers:
             close = index
             break
     if close < 0:
@@ -427,6 +435,13 @@ def _front_matter(text: str, lines: _Lines, warnings: list[str]) -> tuple[int, d
             warnings.append("front matter opened on line 1 is never closed; read as Markdown")
         return 0, {}
     source = text[lines.starts[1] : lines.starts[close]]
+    if fence == "+++":
+        try:
+            return close + 1, dict(tomllib.loads(source))
+        except tomllib.TOMLDecodeError as exc:
+            where = re.sub(r"line (\d+)", lambda m: f"line {int(m.group(1)) + 1}", str(exc))  # lines of the file
+            warnings.append(f"front matter is not valid TOML ({where}); ignored")
+            return close + 1, {}
     try:
         loaded = yaml.load(source, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
