@@ -761,6 +761,16 @@ def test_broken_toml_warns_with_the_file_line_and_is_excluded() -> None:
     assert slices(doc) == ["Body text."]
 
 
+def test_template_tags_are_never_linkable() -> None:
+    # Hugo shortcodes and Jekyll/Liquid tags are expanded by the site generator: a link written
+    # inside one (in a caption or an include's parameter) would break the page.
+    text = ('Intro text here.\n\n{{< figure src="a.png"\n  caption="Installation Guide screenshot" >}}\n\n'
+            'See {{ site.baseurl }} and {% include note.html content="the Plugin Directory" %} now. '
+            '{{% note %}}Noted.{{% /note %}} A lone { brace } stays.\n')
+    doc = parse_document(text, "home.md")
+    assert slices(doc) == ["Intro text here.", "See ", " and ", " now. ", "Noted.", " A lone { brace } stays."]
+
+
 def test_unclosed_front_matter_is_markdown() -> None:
     doc = parse_document("---\ntitle: x\n", "a.md")
     assert doc.meta == {}

@@ -73,6 +73,10 @@ _HTML_TAG_RE = re.compile(
     re.IGNORECASE,
 )
 _HTML_BLOCK_LINK_RE = re.compile(r"\]\(|\]\[|\[\[")
+_TEMPLATE_RE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
+"""Template tags that static-site generators expand: Hugo shortcodes (``{{< figure ... >}}``,
+``{{% note %}}``), Jekyll/Liquid tags and output (``{% include x.html %}``, ``{{ site.url }}``).
+Their text is never linkable."""
 _TRUE_WORDS = frozenset({"true", "yes", "on", "1", "y"})
 _INLINE_MARKUP_TYPES = frozenset(
     {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
@@ -544,6 +548,27 @@ def _file_stem(path: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def _outside(spans: list[Span], regions: list[tuple[int, int]]) -> list[Span]:
+    """The parts of the sorted, disjoint ``spans`` outside every one of the sorted ``regions``."""
+    if not regions:
+        return spans
+    out: list[Span] = []
+    k = 0
+    for span in spans:
+        start = span.start
+        while k < len(regions) and regions[k][1] <= start:
+            k += 1
+        j = k
+        while j < len(regions) and regions[j][0] < span.end:
+            if regions[j][0] > start:
+                out.append(Span(start, regions[j][0]))
+            start = max(start, regions[j][1])
+            j += 1
+        if start < span.end:
+            out.append(span if start == span.start else Span(start, span.end))
+    return out
+
+
 class _Analysis(NamedTuple):
     """What the Markdown body contributes to a Document."""
 
@@ -637,6 +662,8 @@ class _Analyser:
             if span.start >= last_end and links_end <= span.start:
                 linkable.append(span)
                 last_end = span.end
+        if "{" in self.text:
+            linkable = _outside(linkable, [(m.start(), m.end()) for m in _TEMPLATE_RE.finditer(self.text, body_start)])
         link_spans = [link.span for link in links]
         code = tuple(sorted(
             (c for c in set(self.code_spans)
