@@ -85,6 +85,11 @@ def test_corrupt_manifest_and_version_mismatch_are_rebuilt(garden: Path, tmp_pat
     (model / "manifest.json").write_text(json.dumps(data))
     report, warnings = _open(garden, model)
     assert report.rebuilt and "sklearn" in warnings[0]
+    data = json.loads((model / "manifest.json").read_text())
+    data["pages"] = {path: [] for path in data["pages"]}  # a hand-edited or damaged page entry
+    (model / "manifest.json").write_text(json.dumps(data))
+    report, warnings = _open(garden, model)
+    assert report.rebuilt and "page entry" in warnings[0]
 
 
 def test_crash_during_save_keeps_the_old_model(garden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

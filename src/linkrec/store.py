@@ -183,6 +183,9 @@ def read_manifest(folder: Path) -> Manifest:
         raise IndexFormatError(f"{path}: manifest is corrupt (not JSON)") from None
     if not isinstance(data, dict) or not isinstance(data.get("pages"), dict) or "payload" not in data:
         raise IndexFormatError(f"{path}: manifest is corrupt (missing fields)")
+    if not all(isinstance(v, list) and len(v) == 3 and isinstance(v[0], str)
+               and all(isinstance(x, int) for x in v[1:]) for v in data["pages"].values()):
+        raise IndexFormatError(f"{path}: manifest is corrupt (a page entry is not [sha256, size, mtime])")
     if data.get("format") != FORMAT_VERSION:
         raise StaleIndexError(f"{path}: model format {data.get('format')!r}, this linkrec reads {FORMAT_VERSION}")
     now = versions()
