@@ -771,6 +771,21 @@ def test_template_tags_are_never_linkable() -> None:
     assert slices(doc) == ["Intro text here.", "See ", " and ", " now. ", "Noted.", " A lone { brace } stays."]
 
 
+def test_shortcode_liquid_and_html_links_are_links() -> None:
+    text = ('See [the guide]({{< relref "docs/install.md" >}}), [ref]({{% ref "faq" %}}) and '
+            '<a href="plugins.md">the plugins</a> or [post]({{ site.baseurl }}{% link _posts/x.md %}).\n\n'
+            '<div>\n<a class="btn" href="/about/">About us</a>\n</div>\n\n'
+            'Code `<a href="code.md">x</a>` is no link.\n')
+    doc = parse_document(text, "docs/links.md")
+    found = [(lk.kind, lk.target, lk.text, lk.line) for lk in doc.links]
+    assert found == [("ref", "docs/install.md", "the guide", 1), ("ref", "faq", "ref", 1),
+                     ("html", "plugins.md", "the plugins", 1), ("ref", "_posts/x.md", "post", 1),
+                     ("html", "/about/", "About us", 4)]
+    for lk in doc.links:
+        assert lk.text_span is not None and text[lk.text_span.start:lk.text_span.end] == lk.text
+    assert slices(doc) == ["See ", ", ", " and ", " or ", ".", "Code ", " is no link."]
+
+
 def test_unclosed_front_matter_is_markdown() -> None:
     doc = parse_document("---\ntitle: x\n", "a.md")
     assert doc.meta == {}

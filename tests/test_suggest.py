@@ -347,3 +347,18 @@ def test_a_weaker_phrase_is_listed_beside_its_word(tmp_path: Path) -> None:
     terms = [k.term for k in rec.suggest("# Spasms\n\nRest helps at night.\n", keywords=10).keywords]
     assert "cramps" in terms and "calf cramps" in terms, terms
     assert terms.index("cramps") < terms.index("calf cramps")
+
+
+def test_a_page_linked_by_relref_or_html_anchor_is_not_suggested_again(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    (corpus / "docs").mkdir(parents=True)
+    (corpus / "docs" / "install.md").write_text("# Installation Guide\n\nInstall the tool with pip.\n")
+    (corpus / "plugins.md").write_text("# Plugin Directory\n\nEvery plugin we know of.\n")
+    (corpus / "other.md").write_text("# Other\n\nNothing here.\n")
+    text = ("Read the Installation Guide and the Plugin Directory.\n\n"
+            "Links: [setup]({{< relref \"docs/install.md\" >}}), <a href=\"../plugins.md\">plugins</a>.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    unlinked = {s.target for s in rec.suggest(text.split("\n\n")[0] + "\n", path=corpus / "docs" / "page.md").links}
+    assert {"docs/install.md", "plugins.md"} <= unlinked  # both are named in the page
+    linked = {s.target for s in rec.suggest(text, path=corpus / "docs" / "page.md").links}
+    assert not linked & {"docs/install.md", "plugins.md"}, linked

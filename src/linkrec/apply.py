@@ -306,8 +306,8 @@ def _resolve(index: LinkIndex, link: Link, page_rel: str, corpus_root: str | Non
     """
     wikilink = link.kind == "wikilink"
     if _in_corpus(page_rel):
-        return index.resolver.resolve(link.target, page_rel, wikilink=wikilink)
-    hit = index.resolver.resolve(link.target, posixpath.basename(page_rel), wikilink=wikilink)
+        return index.resolver.resolve(link.target, page_rel, kind=link.kind)
+    hit = index.resolver.resolve(link.target, posixpath.basename(page_rel), kind=link.kind)
     if hit is not None or wikilink or corpus_root is None:
         return hit
     parts = urlsplit(link.target.strip().removeprefix("<").removesuffix(">"))

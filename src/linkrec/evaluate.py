@@ -223,7 +223,7 @@ def prepare(corpus: Path, work: Path, settings: Settings, *, sample: int, seed: 
                         extensions=settings.extensions, base_url=settings.base_url)
     eligible = []
     for r in records:
-        targets = {resolver.resolve(t, r.path, wikilink=k == "wikilink") for k, t, _ in r.links}
+        targets = {resolver.resolve(t, r.path, kind=k) for k, t, _ in r.links}
         targets.discard(None)
         targets.discard(r.path)
         if len(targets) >= MIN_TARGETS and not r.draft:
@@ -245,7 +245,7 @@ def prepare(corpus: Path, work: Path, settings: Settings, *, sample: int, seed: 
         doc = corpus_mod.parse_page(text, e.path, settings, placements=False)
 
         def internal(link: Any, src: str = e.path) -> str | None:
-            hit = resolver.resolve(link.target, src, wikilink=link.kind == "wikilink")
+            hit = resolver.resolve(link.target, src, kind=link.kind)
             return hit if hit != src else None
 
         stripped, spans = strip_links(doc, internal)

@@ -59,7 +59,7 @@ def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display
     source = corpus_rel or display.replace("\\", "/").rsplit("/", 1)[-1]
     exclude: set[int] = set()
     for lk in doc.links:
-        hit = index.resolver.resolve(lk.target, source, wikilink=lk.kind == "wikilink")
+        hit = index.resolver.resolve(lk.target, source, kind=lk.kind)
         if hit is not None:
             exclude.add(index.path_ids[hit])
     if self_id is not None:

@@ -229,7 +229,7 @@ class LinkIndex:
             else:
                 if resolver is None:
                     resolver = _make_resolver(records, settings.extensions, settings.base_url)
-                ids = [path_ids[hit] if (hit := resolver.resolve(target, r.path, wikilink=kind == "wikilink"))
+                ids = [path_ids[hit] if (hit := resolver.resolve(target, r.path, kind=kind))
                        else -1 for kind, target, _text in r.links]
                 link_targets.append(np.array(ids, dtype=np.int32))
             arr = np.array(sorted({t for t in ids if t >= 0 and t != i}), dtype=np.int32)

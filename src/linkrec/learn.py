@@ -120,7 +120,7 @@ def page_examples(index: LinkIndex, corpus: Path, settings: Settings, i: int,
         return None
     doc = corpus_mod.parse_page(text, rec.path, settings, placements=False)  # stripping needs only the links
     stripped, links = strip_links(doc, lambda lk: index.resolver.resolve(
-        lk.target, rec.path, wikilink=lk.kind == "wikilink"))
+        lk.target, rec.path, kind=lk.kind))
     gold = {index.path_ids[s.target] for s in links if s.target != rec.path}
     if not gold:
         return None

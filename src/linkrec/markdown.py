@@ -72,7 +72,16 @@ _HTML_TAG_RE = re.compile(
     r"[^<>]*>",
     re.IGNORECASE,
 )
-_HTML_BLOCK_LINK_RE = re.compile(r"\]\(|\]\[|\[\[")
+_HTML_BLOCK_LINK_RE = re.compile(r"\]\(|\]\[|\[\[|<a\s", re.IGNORECASE)
+_EXTRA_LINK_RE = re.compile(
+    r"\[(?P<text>[^\[\]\n]*)\]\(\s*(?:\{\{\s*site\.baseurl\s*\}\})?"
+    r"(?:\{\{[<%]\s*(?:rel)?ref\s+\"?(?P<ref>[^\"\s>%]+)\"?\s*[>%]\}\}"
+    r"|\{%\s*link\s+(?P<link>[^\s%]+)\s*%\})\s*\)"
+    r"|<a\s[^<>]*?\bhref\s*=\s*(?P<q>[\"'])(?P<href>[^\"'<>]*)(?P=q)[^<>]*>(?P<atext>[^<]*)</a\s*>",
+    re.IGNORECASE)
+"""Links that CommonMark does not see: a Markdown link whose destination is a Hugo ``ref`` /
+``relref`` shortcode or a Jekyll ``{% link %}`` tag, and an HTML ``<a href>`` element."""
+_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*link\s|<a\s", re.IGNORECASE)
 _TEMPLATE_RE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
 """Template tags that static-site generators expand: Hugo shortcodes (``{{< figure ... >}}``,
 ``{{% note %}}``), Jekyll/Liquid tags and output (``{% include x.html %}``, ``{{ site.url }}``).
@@ -548,6 +557,23 @@ def _file_stem(path: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def _extra_links(content: str, pieces: Sequence[_Piece], found: Sequence[_RawLink]) -> list[_RawLink]:
+    """The links of :data:`_EXTRA_LINK_RE` in an inline token's ``content``, outside inline code
+    and the links already ``found``."""
+    taken = [(p.start, p.end) for p in pieces if p.kind == _CODE and p.start >= 0]
+    taken += [(r.start, r.end) for r in found if r.start >= 0]
+    out: list[_RawLink] = []
+    for m in _EXTRA_LINK_RE.finditer(content):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        if m.group("href") is not None:
+            kind, target, group = "html", unquote(m.group("href").strip()), "atext"
+        else:
+            kind, target, group = "ref", unquote(m.group("ref") or m.group("link")), "text"
+        out.append(_RawLink(kind, target, m.group(group), m.start(), m.end(), m.start(group), m.end(group)))
+    return out
+
+
 def _outside(spans: list[Span], regions: list[tuple[int, int]]) -> list[Span]:
     """The parts of the sorted, disjoint ``spans`` outside every one of the sorted ``regions``."""
     if not regions:
@@ -651,17 +677,15 @@ class _Analyser:
         # Safety net: keep spans sorted, disjoint and clear of every link (spans of links that
         # could not be mapped exactly are widened to whole lines).
         spans = sorted(self.spans, key=lambda span: (span.start, span.end))
-        linkable: list[Span] = []
+        disjoint: list[Span] = []
         last_end = -1
-        link_index = 0
-        links_end = -1
         for span in spans:
-            while link_index < len(links) and links[link_index].span.start < span.end:
-                links_end = max(links_end, links[link_index].span.end)
-                link_index += 1
-            if span.start >= last_end and links_end <= span.start:
-                linkable.append(span)
+            if span.start >= last_end:
+                disjoint.append(span)
                 last_end = span.end
+        text = self.text
+        linkable = [span for span in _outside(disjoint, [(lk.span.start, lk.span.end) for lk in links])
+                    if not text[span.start : span.end].isspace()]
         if "{" in self.text:
             linkable = _outside(linkable, [(m.start(), m.end()) for m in _TEMPLATE_RE.finditer(self.text, body_start)])
         link_spans = [link.span for link in links]
@@ -700,6 +724,8 @@ class _Analyser:
         pieces, raw_links = _walk_inline(content, children, self.html, role == _RAW_HTML)
         cuts, raw_wikilinks = _find_cuts(content, pieces, with_urls=role != _HEADING or self.headings_linkable)
         raw_links.extend(raw_wikilinks)
+        if _EXTRA_LINK_HINT_RE.search(content):
+            raw_links.extend(_extra_links(content, pieces, raw_links))
 
         mapper = _Mapper(segments)
         for raw in raw_links:

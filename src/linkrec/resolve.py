@@ -120,17 +120,28 @@ class Resolver:
         cands = self._slugs.get(slug, [])
         return cands[0] if len(cands) == 1 else None
 
-    def resolve(self, target: str, source: str, *, wikilink: bool = False) -> str | None:
+    def resolve(self, target: str, source: str, *, wikilink: bool = False, kind: str | None = None) -> str | None:
         """The corpus path ``target`` (written in page ``source``) points to, or None.
 
         ``source`` is the linking page's corpus path; a page outside the corpus passes a path
-        relative to the corpus root as if it lived there (e.g. its file name).
+        relative to the corpus root as if it lived there (e.g. its file name). ``kind`` is the
+        link's kind (:attr:`linkrec.documents.Link.kind`): a ``wikilink`` (or ``wikilink=True``)
+        resolves the Obsidian way; a ``ref`` (Hugo ``ref``/``relref``, Jekyll ``link``) from the
+        page's folder, then from the site root, then by unique file name.
+
+        >>> r = Resolver([PageKey("docs/install.md", "Install", (), None), PageKey("a.md", "A", (), None)])
+        >>> r.resolve("docs/install.md", "docs/links.md", kind="ref"), r.resolve("install", "a.md", kind="ref")
+        ('docs/install.md', 'docs/install.md')
         """
         target = target.strip()
         if not target:
             return None
-        if wikilink:
+        if wikilink or kind == "wikilink":
             return self._resolve_wikilink(target)
+        if kind == "ref":
+            path = unquote(urlsplit(target).path)
+            return (self.resolve(path, source) or self._lookup_path(posixpath.normpath(path.lstrip("/")))
+                    or self._resolve_wikilink(path))
         known = self._targets.get(target)
         if known is None:
             if len(self._targets) >= _TARGETS_MAX:

@@ -317,7 +317,7 @@ def build_report(rec: Recommender, *, min_score: float, progress: Progress | Non
         for kind, target, _text in r.links:
             if kind == "reference":
                 continue  # counted at its definition
-            hit = resolver.resolve(target, r.path, wikilink=kind == "wikilink")
+            hit = resolver.resolve(target, r.path, kind=kind)
             if hit is not None:
                 if hit != r.path:
                     links += 1
@@ -371,7 +371,7 @@ def _broken_links(rec: Recommender, path: str, attachments: _Attachments,
         if kind == "reference":
             continue
         what = _internal_kind(kind, target, base_url)
-        if what is None or resolver.resolve(target, path, wikilink=kind == "wikilink") is not None:
+        if what is None or resolver.resolve(target, path, kind=kind) is not None:
             continue
         if attachments.has(target) if what == "note" else _is_file(root, path, target, base_url):
             continue
