@@ -362,3 +362,17 @@ def test_a_page_linked_by_relref_or_html_anchor_is_not_suggested_again(tmp_path:
     assert {"docs/install.md", "plugins.md"} <= unlinked  # both are named in the page
     linked = {s.target for s in rec.suggest(text, path=corpus / "docs" / "page.md").links}
     assert not linked & {"docs/install.md", "plugins.md"}, linked
+
+
+def test_a_draft_outside_the_corpus_resolves_its_links_from_where_it_is(tmp_path: Path) -> None:
+    corpus = tmp_path / "site"
+    corpus.mkdir()
+    (corpus / "kettle.md").write_text("# Kettle\n\nA kettle boils water for tea.\n")
+    (corpus / "teapot.md").write_text("# Teapot\n\nA teapot brews tea.\n")
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    draft = drafts / "d.md"
+    draft.write_text("I boil water in [the kettle](../site/kettle.md), then use the teapot and the kettle.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    found = {s.target for s in rec.suggest_file(draft).links}
+    assert "teapot.md" in found and "kettle.md" not in found, found

@@ -276,7 +276,8 @@ class Recommender:
         of the corpus is never suggested to itself, and relative links resolve from it.
         """
         return suggest(self.index, text, path=path, corpus_rel=self.corpus_path(path), settings=self.settings,
-                       limit=limit, keywords=keywords, min_score=min_score, rules=self.rules, explain=explain)
+                       limit=limit, keywords=keywords, min_score=min_score, rules=self.rules, explain=explain,
+                       corpus_root=os.path.abspath(self.corpus))
 
 
     def inbound(self, text: str, path: Path | str | None = None, *, limit: int | None = None,
@@ -313,11 +314,12 @@ def score_candidates(index: LinkIndex, page: PageAnalysis,
 def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corpus_rel: str | None = None,
             settings: Settings, limit: int | None = None, keywords: int | None = None,
             min_score: float | None = None, rules: IgnoreRules | None = None,
-            explain: bool = False) -> PageReport:
+            explain: bool = False, corpus_root: str | None = None) -> PageReport:
     """Suggest links and missing keywords for one page against a fitted index.
 
     ``rules`` (a ``.linkrec-ignore``) and the link-budget settings drop suggestions; with
-    ``explain`` the report lists what they dropped and which rule did.
+    ``explain`` the report lists what they dropped and which rule did. Given the corpus folder
+    (``corpus_root``), a draft outside it also resolves its relative links from where it is.
     """
     limit = settings.limit if limit is None else limit
     n_keywords = settings.keywords if keywords is None else keywords
@@ -325,7 +327,11 @@ def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corp
     if limit < 0 or n_keywords < 0 or not 0.0 <= min_score <= 1.0:
         raise LinkrecError("limit and keywords must be >= 0 and min_score between 0 and 1")
     display = str(path) if path is not None else "<text>"
-    page = features.analyse_page(index, text, corpus_rel=corpus_rel, display=display, settings=settings)
+    outside = None
+    if corpus_rel is None and path is not None and corpus_root is not None:
+        outside = (Path(os.path.relpath(os.path.abspath(path), corpus_root)).as_posix(), corpus_root)
+    page = features.analyse_page(index, text, corpus_rel=corpus_rel, display=display, settings=settings,
+                                 outside=outside)
     budget = _Budget(settings, rules or IgnoreRules(), corpus_rel, page.doc, limit, min_score)
     links = _rank_links(index, page, settings, budget) if limit else ()
     kws = keywords_mod.missing_keywords(index, page.terms.keys(), page.near, page.sims, limit=n_keywords)

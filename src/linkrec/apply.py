@@ -27,13 +27,13 @@ import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from . import files
 from .corpus import parse_page
 from .documents import Document, Link, inside_one
 from .ignore import IgnoreRules
 from .index import LinkIndex
+from .resolve import page_folder, resolve_link
 from .results import Anchor, LinkSuggestion, PageReport
 from .settings import Settings
 
@@ -171,17 +171,9 @@ def _encode_url(url: str) -> str:
     return "".join(_PATH_ESCAPES.get(c, c) if c in " ()<>\t" else c for c in url)
 
 
-def _page_folder(page_rel: str, corpus_root: str | None) -> tuple[str, str]:
-    """``(root, folder)``: the corpus root and the page's folder as absolute paths (a virtual
-    ``/`` root when ``corpus_root`` is None, so nothing depends on the current directory)."""
-    root = posixpath.normpath(corpus_root) if corpus_root else "/"
-    rel = page_rel if corpus_root or _in_corpus(page_rel) else posixpath.basename(page_rel)
-    return root, posixpath.normpath(posixpath.join(root, posixpath.dirname(rel)))
-
-
 def _relative(page_rel: str, target_rel: str, corpus_root: str | None = None) -> str:
     """Path of corpus page ``target_rel`` relative to the folder of page ``page_rel``."""
-    root, folder = _page_folder(page_rel, corpus_root)
+    root, folder = page_folder(page_rel, corpus_root)
     return posixpath.relpath(posixpath.join(root, target_rel), folder)
 
 
@@ -292,33 +284,6 @@ def render_link(anchor_text: str, page_rel: str, target_rel: str, style: str, *,
 # ---------------------------------------------------------------------------------------------
 
 
-def _in_corpus(page_rel: str) -> bool:
-    """Whether a corpus-relative page path lies inside the corpus."""
-    return not (page_rel == ".." or page_rel.startswith("../") or posixpath.isabs(page_rel))
-
-
-def _resolve(index: LinkIndex, link: Link, page_rel: str, corpus_root: str | None = None) -> str | None:
-    """The corpus page a link of page ``page_rel`` points to, or None.
-
-    A page outside the corpus resolves its links as ``suggest`` does (as if it sat at the corpus
-    root) and, given ``corpus_root``, also from where it really is (``../corpus/a.md`` from
-    ``../drafts/x.md``).
-    """
-    wikilink = link.kind == "wikilink"
-    if _in_corpus(page_rel):
-        return index.resolver.resolve(link.target, page_rel, kind=link.kind)
-    hit = index.resolver.resolve(link.target, posixpath.basename(page_rel), kind=link.kind)
-    if hit is not None or wikilink or corpus_root is None:
-        return hit
-    parts = urlsplit(link.target.strip().removeprefix("<").removesuffix(">"))
-    path = unquote(parts.path)
-    if not path or path.startswith("/") or parts.scheme or parts.netloc:
-        return None
-    root, folder = _page_folder(page_rel, corpus_root)
-    rel = posixpath.relpath(posixpath.normpath(posixpath.join(folder, path)), root)
-    return index.resolver.resolve("/" + rel, "x") if _in_corpus(rel) else None
-
-
 @dataclass(frozen=True, slots=True)
 class Unlinked:
     """A page's text with its internal links turned back into plain text, and the way back.
@@ -378,7 +343,7 @@ def unlink(text: str, *, page_rel: str, index: LinkIndex, settings: Settings,
             continue
         if not link.span.start <= ts.start <= ts.end <= link.span.end:
             continue
-        if _resolve(index, link, page_rel, corpus_root) is None:
+        if resolve_link(index.resolver, link.target, link.kind, page_rel, corpus_root) is None:
             continue
         cuts += [(link.span.start, ts.start), (ts.end, link.span.end)]
         texts.append((ts.start, ts.end))
@@ -473,7 +438,7 @@ def plan_edits(text: str, report: PageReport, *, page_rel: str, index: LinkIndex
         raise ValueError(f"unknown link style {style!r}; expected auto or one of {', '.join(STYLES)}")
     min_score = settings.min_score if min_score is None else min_score
     doc = parse_page(text, page_rel, settings)
-    linked_now = {hit for link in doc.links if (hit := _resolve(index, link, page_rel, corpus_root)) is not None}
+    linked_now = {hit for link in doc.links if (hit := resolve_link(index.resolver, link.target, link.kind, page_rel, corpus_root)) is not None}
     names = _wikilink_names(index) if style == "wikilink" else {}
     skipped: list[SkippedLink] = []
     units: list[LinkEdit | str] = []  # best first: an edit, or the target of a link the page has
@@ -604,7 +569,7 @@ def _problems(text: str, edits: Sequence[LinkEdit], *, page_rel: str, index: Lin
             problems[i] = "the written link would not show the anchor as its text"
         elif link.target in old_targets:
             problems[i] = "the page already has a link to that address"
-        elif e.style != "url" and _resolve(index, link, page_rel, corpus_root) != e.target:
+        elif e.style != "url" and resolve_link(index.resolver, link.target, link.kind, page_rel, corpus_root) != e.target:
             problems[i] = "the written link would not resolve to the target"
     others = [_link_key(lk) for lk in new_doc.links if (lk.span.start, lk.span.end) not in ours]
     return problems, others == [_link_key(lk) for lk in before.links]

@@ -17,6 +17,7 @@ from . import corpus as corpus_mod
 from .documents import Document, Mention
 from .evidence import Holdout, own_links
 from .index import LinkIndex
+from .resolve import resolve_link
 from .settings import Settings
 
 PASSAGE_CHARS = 300
@@ -48,18 +49,21 @@ class PageAnalysis:
 
 
 def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display: str, settings: Settings,
-                 holdout: Holdout | None = None) -> PageAnalysis:
+                 holdout: Holdout | None = None, outside: tuple[str, str] | None = None) -> PageAnalysis:
     """Parse a page and relate it to the index (similarities, mentions, existing links).
 
     A corpus page is scored without its own links' share of the learned statistics, as the
-    ranker was trained (``holdout`` defaults to that).
+    ranker was trained (``holdout`` defaults to that). A draft outside the corpus resolves its
+    links as if it sat at the corpus root and, with ``outside`` (its path relative to the
+    corpus root, such as ``../drafts/x.md``, and the corpus root), also from where it is.
     """
     doc = corpus_mod.parse_page(text, corpus_rel or display, settings)
     self_id = index.path_ids.get(corpus_rel) if corpus_rel else None
     source = corpus_rel or display.replace("\\", "/").rsplit("/", 1)[-1]
     exclude: set[int] = set()
     for lk in doc.links:
-        hit = index.resolver.resolve(lk.target, source, kind=lk.kind)
+        hit = (resolve_link(index.resolver, lk.target, lk.kind, *outside) if outside is not None
+               else index.resolver.resolve(lk.target, source, kind=lk.kind))
         if hit is not None:
             exclude.add(index.path_ids[hit])
     if self_id is not None:

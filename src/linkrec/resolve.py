@@ -202,3 +202,42 @@ class Resolver:
             return sorted(cands, key=lambda c: (c.count("/"), c))[0]
         cands = self._names.get(_name(name), [])
         return sorted(cands)[0] if cands else None
+
+
+def in_corpus(page_rel: str) -> bool:
+    """Whether a corpus-relative page path lies inside the corpus."""
+    return not (page_rel == ".." or page_rel.startswith("../") or posixpath.isabs(page_rel))
+
+
+def page_folder(page_rel: str, corpus_root: str | None) -> tuple[str, str]:
+    """``(root, folder)``: the corpus root and the page's folder as absolute paths (a virtual
+    ``/`` root when ``corpus_root`` is None, so nothing depends on the current directory)."""
+    root = posixpath.normpath(corpus_root) if corpus_root else "/"
+    rel = page_rel if corpus_root or in_corpus(page_rel) else posixpath.basename(page_rel)
+    return root, posixpath.normpath(posixpath.join(root, posixpath.dirname(rel)))
+
+
+def resolve_link(resolver: Resolver, target: str, kind: str, page_rel: str,
+                 corpus_root: str | None = None) -> str | None:
+    """The corpus page a link (``target``, ``kind``) of page ``page_rel`` points to, or None.
+
+    ``page_rel`` is the page's path relative to the corpus root, ``../drafts/x.md`` for a draft
+    outside it. Such a page resolves its links as if it sat at the corpus root and, given
+    ``corpus_root``, also from where it really is (``../corpus/a.md`` from ``../drafts/x.md``).
+
+    >>> r = Resolver([PageKey("a.md", "A", (), None)])
+    >>> resolve_link(r, "../site/a.md", "inline", "../drafts/x.md", "/w/site"), resolve_link(r, "a.md", "inline", "../x.md")
+    ('a.md', 'a.md')
+    """
+    if in_corpus(page_rel):
+        return resolver.resolve(target, page_rel, kind=kind)
+    hit = resolver.resolve(target, posixpath.basename(page_rel), kind=kind)
+    if hit is not None or kind == "wikilink" or corpus_root is None:
+        return hit
+    parts = urlsplit(target.strip().removeprefix("<").removesuffix(">"))
+    path = unquote(parts.path)
+    if not path or path.startswith("/") or parts.scheme or parts.netloc:
+        return None
+    root, folder = page_folder(page_rel, corpus_root)
+    rel = posixpath.relpath(posixpath.normpath(posixpath.join(folder, path)), root)
+    return resolver.resolve("/" + rel, "x") if in_corpus(rel) else None
