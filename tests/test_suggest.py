@@ -376,3 +376,19 @@ def test_a_draft_outside_the_corpus_resolves_its_links_from_where_it_is(tmp_path
     rec = Recommender.open(corpus, tmp_path / "m")
     found = {s.target for s in rec.suggest_file(draft).links}
     assert "teapot.md" in found and "kettle.md" not in found, found
+
+
+def test_without_learning_a_shared_term_in_the_targets_title_is_its_anchor(tmp_path: Path) -> None:
+    # A one-word mention of a two-word title ("magnesium" for "Magnesium Benefits") is only a
+    # shared term; among the shared terms, the one in the target's title is the anchor, not
+    # the page's own subject ("Potassium", the first shared term).
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "potassium.md").write_text("# Potassium\n\nPotassium supports muscle function, and magnesium helps too.\n")
+    (corpus / "magnesium.md").write_text(
+        "# Magnesium Benefits\n\nMagnesium relaxes muscles. Potassium and magnesium work together for muscle function.\n")
+    (corpus / "sleep.md").write_text("# Sleep\n\nGood sleep needs magnesium and a calm mind.\n")
+    (corpus / "bread.md").write_text("# Bread\n\nBake bread with flour and water.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    anchors = {s.target: s.anchor for s in rec.suggest_file(corpus / "potassium.md").links}
+    assert anchors["magnesium.md"] is not None and anchors["magnesium.md"].text == "magnesium"

@@ -630,7 +630,8 @@ def beside_link(text: str, m: Mention, links: Iterable[tuple[int, int]]) -> bool
 
 def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention]],
                    scorer: AnchorScorer | None = None, priors: Sequence[float] | None = None,
-                   text: str | None = None, links: Sequence[tuple[int, int]] = ()) -> dict[int, Mention]:
+                   text: str | None = None, links: Sequence[tuple[int, int]] = (),
+                   titles: Mapping[int, Collection[str]] | None = None) -> dict[int, Mention]:
     """One anchor per target of ``order`` (best target first).
 
     No two anchors overlap, and a phrase used for one target is not reused for another. With a
@@ -646,7 +647,8 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
     one of the page's own ``links`` (source spans), by white space alone ("[lower] [premiums]"
     reads as one link). Without a scorer, targets choose in
     ``order``, each its best free place by :func:`preference` (title, alias, keyword, learned
-    anchor, shared term; then the first occurrence).
+    anchor, shared term; then the first occurrence), a shared term that is a word of the target's
+    title (``titles``: target -> the stems of its title's words) before the other shared terms.
     """
     # (fallback tier, utility, target rank, place, occurrence)
     options: list[tuple[int, float, int, int, Occurrence]] = []
@@ -663,7 +665,10 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
             options.extend((int(named and not occs[i].sources - {"term"}), -float(scores[i]) - prior, rank,
                             occs[i].mention.start, occs[i]) for i in range(len(occs)))
         else:
-            ranked = sorted(occs, key=lambda o: preference(o.mention))
+            title = titles.get(target, ()) if titles is not None else ()
+            ranked = sorted(occs, key=lambda o: (preference(o.mention)[0],
+                                                 o.mention.source == "term" and not set(o.mention.key) & set(title),
+                                                 *preference(o.mention)[1:]))
             options.extend((0, float(k), rank, o.mention.start, o) for k, o in enumerate(ranked))
     if scorer is None:
         options.sort(key=lambda x: (x[2], x[1]))  # fixed rules: the best target first

@@ -416,9 +416,12 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
     for t in targets:
         ms, shared[t] = features.anchor_candidates(index, page, t, common[t])
         anchor_cands[t] = [m for m in ms if budget.anchor_allowed(text, m)]
-    chosen = anchors_mod.choose_anchors(targets, anchor_cands, learn.anchor_scorer(index, text, page.holdout),
+    scorer = learn.anchor_scorer(index, text, page.holdout)
+    chosen = anchors_mod.choose_anchors(targets, anchor_cands, scorer,
                                         priors=[math.log(max(float(scores[r]), 1e-6)) for r in order], text=text,
-                                        links=anchors_mod.link_spans(page.doc))
+                                        links=anchors_mod.link_spans(page.doc),
+                                        titles=None if scorer is not None else
+                                        {t: anchors_mod.title_weights(index, t).keys() for t in targets})
     out: list[LinkSuggestion] = []
     for r, t in zip(order, targets):
         m = chosen.get(t)
