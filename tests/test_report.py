@@ -239,6 +239,19 @@ def test_links_to_existing_files_are_not_broken(tmp_path: Path) -> None:
     assert not _is_file(site, "page.md", "#top", None)
 
 
+def test_wikilinks_to_pages_left_out_by_ignore_are_not_broken(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / "Daily").mkdir(parents=True)
+    (vault / "Daily" / "2024-01-02.md").write_text("# Jan 2\n\nCoffee notes.\n", encoding="utf-8")
+    (vault / "Acidity.md").write_text("# Acidity\n\nSee [[Daily/2024-01-02]], [[Missing note]] and "
+                                      "[[Roast.md]] and [[photo.png]].\n", encoding="utf-8")
+    (vault / "Roast.md").write_text("# Roast\n\nDark and light roasts.\n", encoding="utf-8")
+    rec = Recommender.open(vault, tmp_path / "m", settings=Settings(ignore=("Daily/*",)))
+    assert "Daily/2024-01-02.md" not in rec.index.path_ids  # left out of the index
+    broken = {b.target for p in build_report(rec, min_score=MIN_SCORE).pages for b in p.broken}
+    assert broken == {"Missing note", "photo.png"}
+
+
 # --------------------------------------------------------------------------- renderers
 
 def test_json_field_by_field(site: tuple[Recommender, SiteReport]) -> None:

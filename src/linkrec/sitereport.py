@@ -253,14 +253,18 @@ class _Attachments:
         self._names: set[str] | None = None
 
     def has(self, target: str) -> bool:
-        """True for ``[[photo.png]]`` when some ``photo.png`` exists in the corpus (Obsidian attachments)."""
+        """True for ``[[photo.png]]`` when some ``photo.png`` exists in the corpus (Obsidian
+        attachments), and for ``[[Daily/2024-01-02]]`` when a page file of that name exists
+        though it is not indexed (left out by the ``ignore`` setting, or unreadable)."""
         name = posixpath.basename(target.split("#", 1)[0].split("|", 1)[0].strip()).lower()
-        ext = posixpath.splitext(name)[1]
-        if not ext or ext in self._page_exts:
+        if not name:
             return False
+        ext = posixpath.splitext(name)[1]
         if self._names is None:
             self._names = _file_names(self._root)
-        return name in self._names
+        if ext and ext not in self._page_exts:
+            return name in self._names  # an attachment
+        return any(n in self._names for n in ([name] if ext else [name + e for e in self._page_exts]))
 
 
 def build_report(rec: Recommender, *, min_score: float, progress: Progress | None = None,
