@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from linkrec.resolve import PageKey, Resolver
@@ -68,3 +70,13 @@ def test_wikilinks(resolver: Resolver, target: str, expected: str | None) -> Non
 
 def test_wikilink_ambiguous_file_name_prefers_shallowest(resolver: Resolver) -> None:
     assert resolver.resolve("b", "c.md", wikilink=True) == "dir/b.md"
+
+
+def test_decomposed_file_names_and_links_match_composed_ones() -> None:
+    # macOS may save "Café Notes.md" decomposed (e + combining accent); links are typed composed.
+    nfd = unicodedata.normalize("NFD", "Café Notes.md")
+    r = Resolver([PageKey(nfd, "Café Notes", (), None), PageKey("b.md", "B", (), None)])
+    assert r.resolve("Café Notes.md", "b.md") == nfd
+    assert r.resolve("Caf%C3%A9%20Notes.md", "b.md") == nfd
+    assert r.resolve("Café Notes", "b.md", kind="wikilink") == nfd
+    assert r.resolve(unicodedata.normalize("NFD", "Café Notes"), "b.md", kind="wikilink") == nfd

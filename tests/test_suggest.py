@@ -392,3 +392,18 @@ def test_without_learning_a_shared_term_in_the_targets_title_is_its_anchor(tmp_p
     rec = Recommender.open(corpus, tmp_path / "m")
     anchors = {s.target: s.anchor for s in rec.suggest_file(corpus / "potassium.md").links}
     assert anchors["magnesium.md"] is not None and anchors["magnesium.md"].text == "magnesium"
+
+
+def test_a_title_saved_composed_is_found_in_decomposed_text(tmp_path: Path) -> None:
+    import unicodedata
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "cafe.md").write_text("# Café Society\n\nThe history of the café society in Paris.\n")
+    (corpus / "other.md").write_text("# Other\n\nNothing about this here.\n")
+    text = unicodedata.normalize("NFD", "Notes on the Café Society and its salons.\n")
+    found = {s.target: s for s in Recommender.open(corpus, tmp_path / "m").suggest(text, path="note.md").links}
+    anchor = found["cafe.md"].anchor
+    assert anchor is not None and unicodedata.normalize("NFC", anchor.text) == "Café Society"
+    assert text[anchor.start:anchor.end] == anchor.text  # offsets into the text as given
+    assert "its title" in found["cafe.md"].reason

@@ -7,6 +7,7 @@ pickles (joblib) and the index and the rankers always see text the same way.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -20,6 +21,16 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # quote, a bar, a slash, an equals sign or a dash between words.
 _TERM_TOKEN_RE = re.compile(_WORD_RE.pattern + r"|[.!?:;](?!\S)|[,()\[\]{}<>|\"“”=\\/—–]")
 _POSSESSIVE_RE = re.compile(r"['’]s$")
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_MARK_RE = re.compile(f"[{_MARKS}]")
+"""A combining mark: text saved decomposed (NFD, as macOS may write it) spells "é" as "e" + mark."""
+_WORD_MARK_RE = re.compile(rf"[^\W_][^\W_{_MARKS}]*(?:[{_MARKS}]+[^\W_]*)*(?:['’][^\W_]+[{_MARKS}]*)*")
+"""A word of decomposed text, its combining marks included (see :func:`word_spans`)."""
+
+
+def _composed(text: str) -> str:
+    """``text`` in composed form (NFC) when it holds combining marks, else unchanged (fast)."""
+    return unicodedata.normalize("NFC", text) if _MARK_RE.search(text) else text
 
 # scikit-learn's English stop words (``sklearn.feature_extraction.text.ENGLISH_STOP_WORDS``, from the
 # Glasgow Information Retrieval Group; BSD licence), written out so that reading a page does not
@@ -121,13 +132,25 @@ def is_content_word(word: str) -> bool:
 
 
 def words(text: str) -> list[str]:
-    """The lower-case words of ``text`` in order."""
-    return _WORD_RE.findall(text.lower())
+    """The lower-case words of ``text`` in order (composed: "café" however it is saved)."""
+    return _WORD_RE.findall(_composed(text.lower()))
 
 
 def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str]]:
-    """``(start, end, lower-case word)`` for every word of ``text[start:end]``, offsets into ``text``."""
-    for m in _WORD_RE.finditer(text, start, len(text) if end is None else end):
+    """``(start, end, lower-case word)`` for every word of ``text[start:end]``, offsets into ``text``.
+
+    In decomposed text a word keeps its combining marks and is given composed, so that it
+    matches the same word saved composed:
+
+    >>> list(word_spans("Cafe\u0301 Society"))
+    [(0, 5, 'café'), (6, 13, 'society')]
+    """
+    stop = len(text) if end is None else end
+    if _MARK_RE.search(text, start, stop):
+        for m in _WORD_MARK_RE.finditer(text, start, stop):
+            yield m.start(), m.end(), unicodedata.normalize("NFC", m.group().lower())
+        return
+    for m in _WORD_RE.finditer(text, start, stop):
         yield m.start(), m.end(), m.group().lower()
 
 
@@ -167,7 +190,7 @@ def terms(text: str) -> list[str]:
     ['muscl', 'cramp', 'muscl cramp', 'heat']
     """
     out: list[str] = []
-    for line in text.lower().split("\n"):
+    for line in _composed(text.lower()).split("\n"):
         _line_terms(_TERM_TOKEN_RE.findall(line), out)
     return out
 
@@ -182,7 +205,7 @@ def terms_and_words(text: str) -> tuple[list[str], list[str]]:
     """
     out: list[str] = []
     all_words: list[str] = []
-    for line in text.lower().split("\n"):
+    for line in _composed(text.lower()).split("\n"):
         tokens = _TERM_TOKEN_RE.findall(line)
         all_words.extend(w for w in tokens if len(w) > 1 or w.isalnum())
         _line_terms(tokens, out)

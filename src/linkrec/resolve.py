@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -29,9 +30,14 @@ class PageKey:
     url: str | None
 
 
+def _nfc(text: str) -> str:
+    """``text`` composed (NFC): a file name saved decomposed (as macOS may) matches a link typed composed."""
+    return unicodedata.normalize("NFC", text) if not text.isascii() else text
+
+
 def _norm_url(url: str) -> str:
     """Normalise a site path for lookup: no scheme/host, no slashes at the ends, no .html, lower case."""
-    parts = urlsplit(url)
+    parts = urlsplit(_nfc(url))
     p = unquote(parts.path).strip("/").lower()
     if p.endswith(".html") or p.endswith(".htm"):
         p = p.rsplit(".", 1)[0]
@@ -40,7 +46,7 @@ def _norm_url(url: str) -> str:
 
 def _name(text: str) -> str:
     """Case- and space-insensitive lookup form of a title or file name."""
-    return " ".join(text.replace("_", " ").replace("-", " ").lower().split())
+    return " ".join(_nfc(text).replace("_", " ").replace("-", " ").lower().split())
 
 
 class Resolver:
@@ -68,9 +74,10 @@ class Resolver:
         self._folder: tuple[str | None, str] = (None, "")
         """The last linking page and its folder."""
         for p in pages:
-            self._paths[p.path] = p.path
-            self._lower_paths.setdefault(p.path.lower(), p.path)
-            stem = posixpath.splitext(p.path)[0]
+            key = _nfc(p.path)
+            self._paths[key] = p.path
+            self._lower_paths.setdefault(key.lower(), p.path)
+            stem = posixpath.splitext(key)[0]
             self._paths.setdefault(stem, p.path)
             self._lower_paths.setdefault(stem.lower(), p.path)
             base = posixpath.basename(stem)
@@ -133,7 +140,8 @@ class Resolver:
         >>> r.resolve("docs/install.md", "docs/links.md", kind="ref"), r.resolve("install", "a.md", kind="ref")
         ('docs/install.md', 'docs/install.md')
         """
-        target = target.strip()
+        target = _nfc(target.strip())
+        source = _nfc(source)
         if not target:
             return None
         if wikilink or kind == "wikilink":
@@ -174,7 +182,7 @@ class Resolver:
         if target.startswith("//"):
             return None, None
         parts = urlsplit(target)
-        path = unquote(parts.path)
+        path = _nfc(unquote(parts.path))
         if not path:
             return None, None  # '#fragment' or '?query' only: the page itself
         if path.startswith("/"):
