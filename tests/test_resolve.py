@@ -80,3 +80,14 @@ def test_decomposed_file_names_and_links_match_composed_ones() -> None:
     assert r.resolve("Caf%C3%A9%20Notes.md", "b.md") == nfd
     assert r.resolve("Café Notes", "b.md", kind="wikilink") == nfd
     assert r.resolve(unicodedata.normalize("NFD", "Café Notes"), "b.md", kind="wikilink") == nfd
+
+
+def test_root_relative_links_under_the_base_url_path() -> None:
+    # A site served under https://example.org/docs/ writes root-relative links as /docs/...
+    pages = [PageKey("security.md", "Security", (), None), PageKey("guide/index.md", "Guide", (), None)]
+    r = Resolver(pages, base_url="https://example.org/docs")
+    assert r.resolve("/docs/security/", "a.md") == "security.md"
+    assert r.resolve("/docs/guide/", "a.md") == "guide/index.md"
+    assert r.resolve("https://example.org/docs/security/", "a.md") == "security.md"
+    assert r.resolve("/other/security/", "a.md") is None
+    assert Resolver(pages).resolve("/docs/security/", "a.md") is None  # no base path: nothing to strip

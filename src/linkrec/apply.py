@@ -24,6 +24,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from .corpus import parse_page
 from .documents import Document, Link, inside_one
 from .ignore import IgnoreRules
 from .index import LinkIndex
-from .resolve import page_folder, resolve_link
+from .resolve import INDEX_NAMES, page_folder, resolve_link
 from .results import Anchor, LinkSuggestion, PageReport
 from .settings import Settings
 
@@ -208,12 +209,15 @@ def link_pieces(anchor_text: str, page_rel: str, target_rel: str, style: str, *,
             return "[[", "]]"
         return f"[[{name}|", "]]"
     if style == "url":
+        if posixpath.basename(stem_path) in INDEX_NAMES:
+            stem_path = posixpath.dirname(stem_path)  # a/b/index.md is served at /a/b/
         slug = posixpath.basename(stem_path)
         url = target_url or f"/{stem_path}/"
         try:
             dest = url_pattern.format(path=_encode_path(stem_path), slug=_encode_path(slug), url=_encode_url(url))
         except (KeyError, IndexError, ValueError) as exc:
             raise ValueError(f"url_pattern {url_pattern!r}: use only {{path}}, {{slug}} and {{url}} ({exc})") from None
+        dest = re.sub(r"(?<!:)//+", "/", dest)  # "/{url}/" with a url of "/b/", or the site root's index
         return "[", f"]({_encode_url(dest)})"
     raise ValueError(f"unknown link style {style!r}; expected one of {', '.join(STYLES)}")
 
@@ -273,6 +277,8 @@ def render_link(anchor_text: str, page_rel: str, target_rel: str, style: str, *,
     '[[veg/tomatoes|tomato]]'
     >>> render_link("tomatoes", "a.md", "veg/tomatoes.md", "url", url_pattern="https://x.org/{path}/")
     '[tomatoes](https://x.org/veg/tomatoes/)'
+    >>> render_link("Guide", "a.md", "guide/index.md", "url"), render_link("Home", "a/b.md", "_index.md", "url")
+    ('[Guide](/guide/)', '[Home](/)')
     """
     prefix, suffix = link_pieces(anchor_text, page_rel, target_rel, style, url_pattern=url_pattern,
                                  target_url=target_url, wikilink_name=wikilink_name, corpus_root=corpus_root)

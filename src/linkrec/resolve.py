@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_INDEX_NAMES = ("index", "_index", "README", "readme")
+INDEX_NAMES = ("index", "_index", "README", "readme")
+"""File names (without extension) of a folder's own page: ``a/b/index.md`` is served at ``/a/b/``."""
+_INDEX_NAMES = INDEX_NAMES
 _TARGETS_MAX = 200_000
 """Destinations remembered by a resolver, at most (the cache is emptied when full)."""
 
@@ -63,6 +65,8 @@ class Resolver:
                  base_url: str | None = None) -> None:
         self._extensions = tuple(extensions)
         self._base = base_url.rstrip("/") if base_url else None
+        self._base_path = urlsplit(self._base).path.rstrip("/") if self._base else ""
+        """The path of ``base_url`` ("/docs" for a site served under https://example.org/docs/)."""
         self._paths: dict[str, str] = {}
         self._lower_paths: dict[str, str] = {}
         self._stems: dict[str, list[str]] = {}
@@ -186,8 +190,10 @@ class Resolver:
         if not path:
             return None, None  # '#fragment' or '?query' only: the page itself
         if path.startswith("/"):
-            hit = self._lookup_path(posixpath.normpath(path.lstrip("/")))
-            return None, hit or self._lookup_site(path)
+            hit = self._lookup_path(posixpath.normpath(path.lstrip("/"))) or self._lookup_site(path)
+            if hit is None and self._base_path and path.startswith(self._base_path + "/"):
+                return self._parse_target(path[len(self._base_path):])  # "/docs/a/" under base_url ".../docs"
+            return None, hit
         return path, None
 
     def _resolve_wikilink(self, target: str) -> str | None:
