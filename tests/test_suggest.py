@@ -407,3 +407,16 @@ def test_a_title_saved_composed_is_found_in_decomposed_text(tmp_path: Path) -> N
     assert anchor is not None and unicodedata.normalize("NFC", anchor.text) == "Café Society"
     assert text[anchor.start:anchor.end] == anchor.text  # offsets into the text as given
     assert "its title" in found["cafe.md"].reason
+
+
+def test_offsets_index_a_buffer_given_with_a_byte_order_mark(rec: Recommender) -> None:
+    plain = rec.suggest(DRAFT).links
+    marked = rec.suggest("\ufeff" + DRAFT).links
+    assert [s.target for s in marked] == [s.target for s in plain]
+    buffer = "\ufeff" + DRAFT
+    for a, b in zip(plain, marked):
+        if a.anchor is None:
+            assert b.anchor is None
+            continue
+        assert b.anchor is not None and buffer[b.anchor.start:b.anchor.end] == b.anchor.text == a.anchor.text
+        assert b.anchor.start == a.anchor.start + 1 and b.anchor.line == a.anchor.line

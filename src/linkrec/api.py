@@ -13,7 +13,7 @@ import math
 import re
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -321,6 +321,14 @@ def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corp
     ``explain`` the report lists what they dropped and which rule did. Given the corpus folder
     (``corpus_root``), a draft outside it also resolves its relative links from where it is.
     """
+    if text.startswith("\ufeff"):  # an editor buffer with a byte-order mark: offsets count it
+        report = suggest(index, text[1:], path=path, corpus_rel=corpus_rel, settings=settings, limit=limit,
+                         keywords=keywords, min_score=min_score, rules=rules, explain=explain,
+                         corpus_root=corpus_root)
+        links = tuple(replace(s, anchor=None if s.anchor is None else Anchor.at(text, s.anchor.start + 1,
+                                                                                s.anchor.end + 1))
+                      for s in report.links)
+        return replace(report, links=links)
     limit = settings.limit if limit is None else limit
     n_keywords = settings.keywords if keywords is None else keywords
     min_score = settings.min_score if min_score is None else min_score
