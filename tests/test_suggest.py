@@ -420,3 +420,23 @@ def test_offsets_index_a_buffer_given_with_a_byte_order_mark(rec: Recommender) -
             continue
         assert b.anchor is not None and buffer[b.anchor.start:b.anchor.end] == b.anchor.text == a.anchor.text
         assert b.anchor.start == a.anchor.start + 1 and b.anchor.line == a.anchor.line
+
+
+def test_a_target_named_thousands_of_times_is_placed_among_its_first_places(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linkrec import features
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "dashboard.md").write_text("# Monitoring Dashboard\n\nThe dashboard shows cluster health.\n")
+    (corpus / "other.md").write_text("# Other\n\nNothing about this here.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    text = "# Log\n\n" + "The Monitoring Dashboard said ok. " * 40 + "\n"
+    page = features.analyse_page(rec.index, text, corpus_rel=None, display="log.md", settings=rec.settings)
+    target = rec.index.path_ids["dashboard.md"]
+    monkeypatch.setattr(features, "MAX_PLACES", 5)
+    ms, _ = features.anchor_candidates(rec.index, page, target)
+    starts = sorted({m.start for m in ms})
+    assert len(starts) == 5 and starts[0] == text.index("Monitoring")  # the earliest five places
+    anchor = {s.target: s.anchor for s in rec.suggest(text, path="log.md").links}["dashboard.md"]
+    assert anchor is not None and anchor.start == text.index("Monitoring Dashboard")

@@ -329,7 +329,8 @@ def partial_title_mentions(runs: Sequence[Sequence[Word]], target: int, weights:
         for a, i in enumerate(hits):
             seen = {ws[i].stem}
             last = order[ws[i].stem]
-            for j in hits[a + 1:]:
+            for b in range(a + 1, len(hits)):  # (no slice: a copy per hit is quadratic on a long run)
+                j = hits[b]
                 if j - i + 1 > MAX_PHRASE_WORDS or order[ws[j].stem] <= last:
                     break  # too long, or out of the title's order
                 if sum(1 for w in ws[i:j + 1] if w.stem not in weights and w.lower not in title_words) > MAX_PARTIAL_GAP:
@@ -346,15 +347,16 @@ def partial_title_mentions(runs: Sequence[Sequence[Word]], target: int, weights:
 
 
 def term_mentions(index: LinkIndex, positions: Mapping[tuple[str, ...], Sequence[tuple[int, int]]], target: int,
-                  terms: Sequence[str]) -> list[Mention]:
-    """Occurrences in linkable text of distinctive terms (stemmed 1-2 word vocabulary terms)."""
+                  terms: Sequence[str], limit: int | None = None) -> list[Mention]:
+    """Occurrences in linkable text of distinctive terms (stemmed 1-2 word vocabulary terms); the
+    first ``limit`` of each term at most."""
     out: list[Mention] = []
     for t in terms:
         key = tuple(t.split(" "))
         spots = positions.get(key)
         if spots:
             spec = specificity(index, key)
-            out.extend(Mention(target, s, e, key, "term", spec) for s, e in spots)
+            out.extend(Mention(target, s, e, key, "term", spec) for s, e in spots[:limit])
     out.sort(key=lambda m: (m.start, -m.end))
     return out
 

@@ -201,7 +201,19 @@ def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int,
     them (whole words, no cut quotation)."""
     shared = shared_terms(index, page.q, target) if shared is None else shared
     title = anchors_mod.title_words(index, target)
-    ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3]),
+    ms = [*page.mentions.get(target, ()), *anchors_mod.term_mentions(index, page.positions, target, shared[:3], MAX_PLACES),
           *anchors_mod.partial_title_mentions(page.runs, target, anchors_mod.title_weights(index, target),
                                               page.doc.text, title_words=title)]
+    if len(ms) > MAX_PLACES:
+        ms.sort(key=lambda m: m.start)
+        starts = sorted({m.start for m in ms})
+        if len(starts) > MAX_PLACES:
+            last = starts[MAX_PLACES - 1]
+            ms = [m for m in ms if m.start <= last]
     return anchors_mod.linkable_places(page.doc.text, page.doc.linkable, ms, title), shared
+
+
+MAX_PLACES = 1000
+"""Places (distinct mention starts) a target's anchor is chosen among, at most: the earliest.
+A page that names a target thousands of times (a generated list, a log) is still answered in
+moments."""
