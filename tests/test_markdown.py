@@ -786,6 +786,14 @@ def test_shortcode_liquid_and_html_links_are_links() -> None:
     assert slices(doc) == ["See ", ", ", " and ", " or ", ".", "Code ", " is no link."]
 
 
+def test_obsidian_comments_are_hidden_and_their_links_inactive() -> None:
+    text = ("Coffee %%see [[Roast]] later%% notes and [[Beans]].\n\n%%\nblock [[Hidden]]\n%%\n\n"
+            "Up 100%% and 50%% more [[Kept]].\n")
+    doc = parse_document(text, "a.md")
+    assert [lk.target for lk in doc.links] == ["Beans", "Kept"]
+    assert slices(doc) == ["Coffee ", " notes and ", ".", "Up 100%% and 50%% more ", "."]
+
+
 def test_unclosed_front_matter_is_markdown() -> None:
     doc = parse_document("---\ntitle: x\n", "a.md")
     assert doc.meta == {}

@@ -21,7 +21,12 @@ Beyond CommonMark:
 * Markdown links written inside HTML blocks (which CommonMark leaves raw) are reported as links,
   except inside raw ``<script>``, ``<style>`` and ``<textarea>``; HTML blocks are never linkable;
 * text inside raw HTML elements left open (``<a>``, ``<pre>``, ``<code>``, headings, table cells
-  when tables are not linkable) is not linkable, even across blocks.
+  when tables are not linkable) is not linkable, even across blocks;
+* site generators' links are links: a Markdown link to a Hugo ``relref``/``ref`` shortcode or a
+  Jekyll ``{% link %}`` tag (kind ``ref``), and HTML ``<a href>`` elements (kind ``html``);
+* template tags (Hugo shortcodes, Jekyll/Liquid ``{% %}`` and ``{{ }}``) and Obsidian comments
+  (``%%hidden%%``, whose links are inactive) are never linkable;
+* front matter is YAML between ``---`` lines or TOML between ``+++`` lines.
 """
 
 from __future__ import annotations
@@ -82,6 +87,8 @@ _EXTRA_LINK_RE = re.compile(
 """Links that CommonMark does not see: a Markdown link whose destination is a Hugo ``ref`` /
 ``relref`` shortcode or a Jekyll ``{% link %}`` tag, and an HTML ``<a href>`` element."""
 _EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*link\s|<a\s", re.IGNORECASE)
+_COMMENT_RE = re.compile(r"(?<![\w%])%%(?:[^%]|%(?!%))*%%(?![\w%])")
+"""An Obsidian comment (``%%hidden%%``, on one line or several): never linkable, its links inactive."""
 _TEMPLATE_RE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
 """Template tags that static-site generators expand: Hugo shortcodes (``{{< figure ... >}}``,
 ``{{% note %}}``), Jekyll/Liquid tags and output (``{% include x.html %}``, ``{{ site.url }}``).
@@ -672,6 +679,10 @@ class _Analyser:
             previous = token
 
         links = sorted(self.links, key=lambda item: (item.span.start, item.span.end))
+        hidden: list[tuple[int, int]] = []
+        if "%%" in self.text:  # Obsidian comments: hidden text, its links inactive
+            hidden = [(m.start(), m.end()) for m in _COMMENT_RE.finditer(self.text, body_start)]
+            links = [lk for lk in links if not any(s <= lk.span.start and lk.span.end <= e for s, e in hidden)]
         if not self.placements:
             return _Analysis(tuple(self.headings), self.h1, "\n\n".join(self.blocks), (), tuple(links))
         # Safety net: keep spans sorted, disjoint and clear of every link (spans of links that
@@ -686,8 +697,9 @@ class _Analyser:
         text = self.text
         linkable = [span for span in _outside(disjoint, [(lk.span.start, lk.span.end) for lk in links])
                     if not text[span.start : span.end].isspace()]
-        if "{" in self.text:
-            linkable = _outside(linkable, [(m.start(), m.end()) for m in _TEMPLATE_RE.finditer(self.text, body_start)])
+        if "{" in self.text or hidden:
+            hidden += [(m.start(), m.end()) for m in _TEMPLATE_RE.finditer(self.text, body_start)]
+            linkable = _outside(linkable, sorted(hidden))
         link_spans = [link.span for link in links]
         code = tuple(sorted(
             (c for c in set(self.code_spans)
