@@ -377,6 +377,7 @@ def test_refuses_without_terminal(garden: Path, tmp_path: Path) -> None:
                          "--model", str(tmp_path / "m"))
     assert code == 1 and out == ""
     assert len(err.strip().splitlines()) == 1 and "--yes" in err and "--diff" in err
+    assert err.startswith("linkrec: error: not a terminal")  # the same prefix as every error line
     assert snapshot(garden) == before
 
 

@@ -403,7 +403,7 @@ def test_cli_html_to_stdout_and_quiet(cli: object, corpus: Path, tmp_path: Path)
 
 def test_cli_errors(cli: object, tmp_path: Path) -> None:
     code, _, err = _run(cli, "report", "--corpus", str(tmp_path / "nope"), "--model", str(tmp_path / "m"))
-    assert code == 1 and "corpus folder not found" in err
+    assert code == 1 and err.startswith("linkrec: error: ") and "corpus folder not found" in err
     code, _, err = _run(cli, "report", "--min-score", "2")
     assert code == 2 and "--min-score" in err
     code, _, err = _run(cli, "report", "--format", "pdf")

@@ -47,6 +47,14 @@ def _progress(label: str, quiet: bool) -> Iterator[Callable[[int, int], None] | 
         yield update
 
 
+class Failure(click.ClickException):
+    """A command that cannot go on: printed as ``linkrec: error: MESSAGE`` (exit code 1), like
+    every other error line of linkrec."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"linkrec: error: {self.format_message()}", err=True)
+
+
 class _Ctx:
     """What the group passes to its commands."""
 
@@ -78,7 +86,7 @@ def _open(obj: _Ctx, corpus: Path | None, model: Path | None) -> api.Recommender
         with _progress("indexing", obj.quiet) as progress:
             return api.Recommender.open(corpus, model, settings=settings, progress=progress, warn=_warner(obj))
     except LinkrecError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
 
 
 T = TypeVar("T")
@@ -128,7 +136,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     try:
         config = load_config()
     except LinkrecError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
     ctx.obj = _Ctx(config, quiet)
 
 
@@ -151,7 +159,7 @@ def index(obj: _Ctx, corpus: Path | None, model: Path | None) -> None:
         with _progress("indexing", obj.quiet) as progress:
             report = api.index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
     except LinkrecError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     click.echo(f"indexed {report.pages} pages{skipped} from {corpus} into {model}", err=True)
 
@@ -235,7 +243,7 @@ def eval_(obj: _Ctx, corpus: Path | None, sample: int, seed: int, fmt: str) -> N
         with _progress("evaluating", obj.quiet) as progress:
             report = evaluate.evaluate(corpus, settings=settings, sample=sample, seed=seed, progress=progress)
     except LinkrecError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

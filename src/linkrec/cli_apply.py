@@ -18,7 +18,7 @@ import click
 from . import api
 from . import apply as apply_mod
 from . import ignore as ignore_mod
-from .cli import _Ctx, _open, _warner, cli, corpus_option, model_option
+from .cli import Failure, _Ctx, _open, _warner, cli, corpus_option, model_option
 from .errors import LinkrecError, ParseError
 from .markdown import decode_page
 from .results import Anchor
@@ -151,7 +151,7 @@ def apply(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path |
         linkrec apply docs/*.md --min-score 0.5 --max 3 --yes
     """
     if not diff and not yes and not _is_terminal():
-        raise click.ClickException("not a terminal, so linkrec cannot ask about each link: "
+        raise Failure("not a terminal, so linkrec cannot ask about each link: "
                                    "pass --yes to apply the suggestions or --diff to preview them")
     note = _warner(obj)
     rec = _open(obj, corpus, model)
@@ -160,7 +160,7 @@ def apply(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path |
         ignore_mod.load_rules(corpus)  # a malformed file stops here, before any page
         style = apply_mod.resolve_style(settings.link_style, rec.index)
     except LinkrecError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
     min_score = settings.good_score if min_score is None else min_score
     job = _Job(rec, corpus, settings, style, min_score, max_links, interactive=not (diff or yes), note=note)
     failed = 0
@@ -268,7 +268,7 @@ def ignore(obj: _Ctx, paths: tuple[Path, ...], corpus: Path | None, anchors: tup
     """
     corpus = default_corpus_path(corpus, obj.config)
     if not corpus.is_dir():
-        raise click.ClickException(f"{corpus}: corpus folder not found")
+        raise Failure(f"{corpus}: corpus folder not found")
     rules: list[str] = []
     if len(paths) == 2 and not anchors and not targets:
         rules.append(ignore_mod.format_rule("pair", _corpus_path(paths[0], corpus), _corpus_path(paths[1], corpus)))
@@ -288,7 +288,7 @@ def ignore(obj: _Ctx, paths: tuple[Path, ...], corpus: Path | None, anchors: tup
         have = set(path.read_text(encoding="utf-8").splitlines()) if path.exists() else set()
         ignore_mod.append_rules(corpus, rules)
     except (OSError, UnicodeDecodeError) as exc:
-        raise click.ClickException(f"{path}: cannot update: {exc}") from None
+        raise Failure(f"{path}: cannot update: {exc}") from None
     for rule in rules:
         if rule in have:
             click.echo(f"linkrec: already in {path}: {rule}", err=True)

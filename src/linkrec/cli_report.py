@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import sitereport
-from .cli import _Ctx, _open, _progress, _warner, cli, corpus_option, model_option
+from .cli import Failure, _Ctx, _open, _progress, _warner, cli, corpus_option, model_option
 from .errors import LinkrecError
 from .files import write_atomic
 
@@ -55,7 +55,7 @@ def report(obj: _Ctx, corpus: Path | None, model: Path | None, fmt: str, output:
         with _progress("measuring", obj.quiet) as progress:
             result = sitereport.build_report(rec, min_score=min_score, progress=progress, warn=warn)
     except LinkrecError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise Failure(str(exc)) from None
     if fmt == "json":
         text = sitereport.render_json(result)
     elif fmt == "csv":
@@ -70,7 +70,7 @@ def report(obj: _Ctx, corpus: Path | None, model: Path | None, fmt: str, output:
     try:
         _write_atomic(output, text)
     except OSError as exc:
-        raise click.ClickException(f"{output}: cannot write the report: {exc.strerror or exc}") from None
+        raise Failure(f"{output}: cannot write the report: {exc.strerror or exc}") from None
     if not obj.quiet:
         click.echo(f"wrote {output} ({fmt}, {result.totals.pages} pages)", err=True)
 
