@@ -86,7 +86,7 @@ def test_missing_page_and_missing_corpus_exit_1(garden: Path, tmp_path: Path) ->
 def test_empty_corpus(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     code, _, err = run("index", "--corpus", str(tmp_path / "empty"), "--model", str(tmp_path / "m"))
-    assert code == 1 and "no usable page" in err
+    assert code == 1 and "no usable page" in err and "ignore settings" in err
     assert not (tmp_path / "m" / "manifest.json").exists()
 
 

@@ -143,7 +143,8 @@ class LinkIndex:
             If there is no page, or no page has any word.
         """
         if not parsed:
-            raise CorpusError("no usable page: the corpus has no Markdown page that could be read")
+            raise CorpusError(f"no usable page: no page file ({', '.join(settings.extensions)}) was found and read "
+                              "(check the corpus folder and the extensions and ignore settings)")
         df = Counter(itertools.chain.from_iterable(p.terms for p in parsed))
         # Bigrams seen in one page only carry no similarity and bloat the model.
         keep = sorted(t for t, c in df.items() if c >= 2 or " " not in t)
