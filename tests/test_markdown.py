@@ -769,6 +769,28 @@ def test_template_tags_are_never_linkable() -> None:
             '{{% note %}}Noted.{{% /note %}} A lone { brace } stays.\n')
     doc = parse_document(text, "home.md")
     assert slices(doc) == ["Intro text here.", "See ", " and ", " now. ", "Noted.", " A lone { brace } stays."]
+    mdx = parse_document("A lone { brace } goes in MDX.\n", "home.mdx")
+    assert slices(mdx) == ["A lone ", " goes in MDX."]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Fast.[^deployment] Scales.\n\n[^deployment]: Notes on scaling.\n", ["Fast.", " Scales.", ": Notes on scaling."]),
+    ("Math $Deployment + 1$ here, $5 and $10 there.\n\n$$\nDeployment = 2\n$$\n",
+     ["Math ", " here, $5 and $10 there."]),
+    ("(deployment)=\n## Section\n\nSee {ref}`Deployment` now.\n", ["See ", " now."]),
+    ("*[CDN]: Content Delivery Network\n\nWe use a CDN.\n", ["We use a CDN."]),
+    ('!!! tip Deployment\n    Widget text.\n\n=== "Plugin system"\n\n:::tip Routing tip\nBody.\n:::\n',
+     ["Widget text.", "Body."]),
+    ('![Diagram](a.png){ title="Deployment" } and text {: .wide }\n', [" and text "]),
+    ("import Tabs from '@theme/Tabs';\nexport const meta = {\n  topic: 'Plugin system',\n};\n\n"
+     "Text {props.x ? 'Deployment' : 'none'} done and {`Caching layer`}.\n", ["Text ", " done and ", "."]),
+])
+def test_syntax_a_link_would_break_is_never_linkable(text: str, expected: list[str]) -> None:
+    # Footnote labels, math, MyST roles and targets, abbreviations, admonition / tab / colon-fence
+    # title lines, attribute lists, MDX import/export blocks and {expressions}.
+    doc = parse_document(text, "page.md")
+    assert slices(doc) == expected
+    assert not any(text[c.start:c.end] == "`Deployment`" or "Caching" in text[c.start:c.end] for c in doc.wrappable)
 
 
 def test_shortcode_liquid_and_html_links_are_links() -> None:

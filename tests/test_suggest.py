@@ -440,3 +440,16 @@ def test_a_target_named_thousands_of_times_is_placed_among_its_first_places(
     assert len(starts) == 5 and starts[0] == text.index("Monitoring")  # the earliest five places
     anchor = {s.target: s.anchor for s in rec.suggest(text, path="log.md").links}["dashboard.md"]
     assert anchor is not None and anchor.start == text.index("Monitoring Dashboard")
+
+
+def test_a_link_to_a_file_name_with_hash_or_question_mark_is_recognised(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "c#sharp.md").write_text("# C sharp\n\nThe C sharp language.\n")
+    (corpus / "faq?.md").write_text("# Questions\n\nQuestions we hear often.\n")
+    (corpus / "other.md").write_text("# Other\n\nNothing here.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    linked = "See [C sharp](c%23sharp.md) and [FAQ](faq%3F.md). C sharp and Questions.\n"
+    named = {"c#sharp.md", "faq?.md"}
+    assert named <= {s.target for s in rec.suggest("C sharp and Questions.\n", path="p.md").links}
+    assert not named & {s.target for s in rec.suggest(linked, path="p.md").links}

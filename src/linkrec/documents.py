@@ -41,7 +41,9 @@ class Link:
     """A link written in a page, before it is resolved against the corpus."""
 
     target: str
-    """Destination as written (URL-decoded, angle brackets removed; ``#fragment``/``?query`` kept)."""
+    """Destination as written (URL-decoded but for ``%23``, ``%3F`` and ``%25``, so that a ``#`` or
+    ``?`` of a file name stays apart from a ``#fragment``/``?query``, which are kept; angle
+    brackets removed)."""
     text: str
     """The text a reader sees (for a wikilink without ``|shown``, the note name)."""
     kind: str

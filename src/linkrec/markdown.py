@@ -89,10 +89,31 @@ _EXTRA_LINK_RE = re.compile(
 _EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*link\s|<a\s", re.IGNORECASE)
 _COMMENT_RE = re.compile(r"(?<![\w%])%%(?:[^%]|%(?!%))*%%(?![\w%])")
 """An Obsidian comment (``%%hidden%%``, on one line or several): never linkable, its links inactive."""
-_TEMPLATE_RE = re.compile(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}")
-"""Template tags that static-site generators expand: Hugo shortcodes (``{{< figure ... >}}``,
-``{{% note %}}``), Jekyll/Liquid tags and output (``{% include x.html %}``, ``{{ site.url }}``).
-Their text is never linkable."""
+_TEMPLATE_RE = re.compile("|".join((
+    r"\{\{[^{}]*\}\}|\{%[^{}]*%\}",  # Hugo shortcodes, Jekyll/Liquid tags and output
+    r"\[\^[^\]\n]*\]",  # a footnote reference or a footnote definition's label
+    r"\$\$[\s\S]*?\$\$",  # display math
+    r"\$(?=[^\s$])[^$\n]*?(?<=[^\s$\\])\$(?!\d)",  # inline math (Pandoc's rule, so "$5 and $10" is none)
+    r"\{[a-zA-Z][\w:-]*\}(?=`)",  # a MyST role's name, {ref}`label`
+    r"^[ \t]*\([^()\n]+\)=[ \t]*$",  # a MyST target, (label)=
+    r"^[ \t]*\*\[[^\]\n]+\]:.*$",  # an abbreviation definition, *[HTML]: ...
+    r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t].*$",  # an admonition's title line, !!! note "Title"
+    r"^[ \t]*===[ \t]+[\"'].*$",  # a content tab's label, === "Tab"
+    r"^[ \t]*:::.*$",  # a colon fence line (MyST, Docusaurus, Pandoc), :::tip Title
+    r"\{[ \t]*[:.#][^{}\n]*\}|\{[^{}\n]*=[^{}\n]*\}",  # an attribute list, { .class title="x" }
+    r"^(?:import[ \t]+(?:[\w{}*,$ \t]+[ \t]+from[ \t]+)?[\"']"
+    r"|export[ \t]+(?:const|let|var|function|default|class|async|\{)).*(?:\n(?![ \t]*\n).*)*",  # MDX ESM
+)), re.MULTILINE)
+"""Syntax that a link inside would break, or that readers never see as prose: template tags that
+static-site generators expand (Hugo shortcodes ``{{< figure ... >}}``, Jekyll/Liquid
+``{% include x.html %}`` and ``{{ site.url }}``), footnote labels, math, MyST roles' names and
+targets, abbreviation definitions, admonition, tab and colon-fence title lines, attribute lists,
+and MDX ``import``/``export`` blocks. Their text is never linkable."""
+_EXPRESSION_RE = re.compile(r"\{[^{}\n]*\}")
+"""A braced ``{expression}`` of an MDX page: JavaScript, never linkable."""
+_MDX_HINT_RE = re.compile(r"^(?:import|export)[ \t]|<[A-Z][A-Za-z0-9.]*[\s/>]", re.MULTILINE)
+"""What makes a page MDX besides its ``.mdx`` extension (Docusaurus reads ``.md`` pages as MDX
+too): an ``import``/``export`` line or a JSX component (``<Tabs>``)."""
 _TRUE_WORDS = frozenset({"true", "yes", "on", "1", "y"})
 _INLINE_MARKUP_TYPES = frozenset(
     {"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"}
@@ -403,7 +424,7 @@ def parse_document(text: str, path: str, *, tables_linkable: bool = False,
 
     try:
         analysis = _Analyser(text, lines, first_body_line, tables_linkable, headings_linkable,
-                             placements).run(body_start)
+                             placements, mdx=path.lower().endswith(".mdx")).run(body_start)
     except Exception as exc:  # pragma: no cover - safety net for the never-raise contract
         logger.debug("cannot analyse %s", path, exc_info=True)
         warnings.append(f"internal error while parsing Markdown ({type(exc).__name__}); "
@@ -574,9 +595,9 @@ def _extra_links(content: str, pieces: Sequence[_Piece], found: Sequence[_RawLin
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         if m.group("href") is not None:
-            kind, target, group = "html", unquote(m.group("href").strip()), "atext"
+            kind, target, group = "html", _decode(m.group("href").strip()), "atext"
         else:
-            kind, target, group = "ref", unquote(m.group("ref") or m.group("link")), "text"
+            kind, target, group = "ref", _decode(m.group("ref") or m.group("link")), "text"
         out.append(_RawLink(kind, target, m.group(group), m.start(), m.end(), m.start(group), m.end(group)))
     return out
 
@@ -617,8 +638,10 @@ class _Analyser:
     """Walk markdown-it's tokens for one page and collect spans, links and text."""
 
     def __init__(self, text: str, lines: _Lines, line_offset: int, tables_linkable: bool,
-                 headings_linkable: bool = False, placements: bool = True) -> None:
+                 headings_linkable: bool = False, placements: bool = True, mdx: bool = False) -> None:
         self.text = text
+        self.mdx = mdx
+        """An ``.mdx`` page (see :data:`_EXPRESSION_RE`)."""
         self.placements = placements
         """Whether to collect linkable and wrappable spans (not needed to index a page)."""
         self.lines = lines
@@ -695,15 +718,15 @@ class _Analyser:
                 disjoint.append(span)
                 last_end = span.end
         text = self.text
-        linkable = [span for span in _outside(disjoint, [(lk.span.start, lk.span.end) for lk in links])
-                    if not text[span.start : span.end].isspace()]
-        if "{" in self.text or hidden:
-            hidden += [(m.start(), m.end()) for m in _TEMPLATE_RE.finditer(self.text, body_start)]
-            linkable = _outside(linkable, sorted(hidden))
-        link_spans = [link.span for link in links]
+        hidden += [(m.start(), m.end()) for m in _TEMPLATE_RE.finditer(text, body_start)]
+        if "{" in text and (self.mdx or _MDX_HINT_RE.search(text, body_start)):
+            hidden += [(m.start(), m.end()) for m in _EXPRESSION_RE.finditer(text, body_start)]
+        blocked = sorted([(lk.span.start, lk.span.end) for lk in links] + hidden)
+        linkable = [span for span in _outside(disjoint, blocked) if not text[span.start : span.end].isspace()]
         code = tuple(sorted(
             (c for c in set(self.code_spans)
-             if not any(c.start < ls.end and ls.start < c.end for ls in link_spans)),
+             if not any(c.start < e and s < c.end for s, e in blocked)
+             and not (c.start and text[c.start - 1] == "}")),  # a MyST role's argument, {ref}`label`
             key=lambda c: (c.start, c.end),
         ))
         return _Analysis(
@@ -857,7 +880,7 @@ class _Analyser:
             return
         meta = token.meta
         label = str(meta.get("label", ""))
-        target = unquote(str(meta.get("url", "")))
+        target = _decode(str(meta.get("url", "")))
         first = self._source_line(token.map[0])
         last = min(self._source_line(token.map[1]) - 1, len(self.lines) - 1)
         if first >= len(self.lines):
@@ -1051,10 +1074,28 @@ def _walk_inline(
     return pieces, links
 
 
+_KEPT_ESCAPES_RE = re.compile(r"%(?:23|3[fF]|25)")
+
+
+def _decode(href: str) -> str:
+    """A link destination URL-decoded, except ``%23``, ``%3F`` and ``%25``: a file name's ``#`` or
+    ``?`` is then never read as a fragment or query when the target is resolved (which decodes
+    them), nor a ``%`` as the start of another escape.
+
+    >>> _decode("Caf%C3%A9%20notes.md#top"), _decode("c%23sharp.md"), _decode("100%25.md")
+    ('Café notes.md#top', 'c%23sharp.md', '100%25.md')
+    """
+    if "%" not in href:
+        return href
+    kept = _KEPT_ESCAPES_RE.findall(href)
+    parts = _KEPT_ESCAPES_RE.split(href)
+    return "".join(unquote(part) + (kept[i] if i < len(kept) else "") for i, part in enumerate(parts))
+
+
 def _raw_link(content: str, opener: Token, inside: Sequence[_Piece]) -> _RawLink:
     """Describe a Markdown link or autolink from its opening token and the pieces inside it."""
     href = str(opener.attrs.get("href", ""))
-    target = unquote(href)
+    target = _decode(href)
     located = opener.meta.get(_RANGE_KEY)
     start, end, label_end = located if located is not None else (-1, -1, -1)
     if opener.markup == "autolink":
@@ -1115,7 +1156,7 @@ def _scan_run(
             if _PATH_LIKE_RE.fullmatch(written) and found.add(cut):
                 links.append(
                     _RawLink(
-                        "autolink", unquote(written), written, cut.start, cut.end,
+                        "autolink", _decode(written), written, cut.start, cut.end,
                         cut.start + 1, cut.end - 1,
                     )
                 )
