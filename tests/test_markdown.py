@@ -793,6 +793,14 @@ def test_syntax_a_link_would_break_is_never_linkable(text: str, expected: list[s
     assert not any(text[c.start:c.end] == "`Deployment`" or "Caching" in text[c.start:c.end] for c in doc.wrappable)
 
 
+def test_myst_doc_roles_are_links() -> None:
+    text = "See {doc}`setup/install` and {doc}`the intro <../intro>`; write `` {doc}`x` `` for one.\n"
+    doc = parse_document(text, "book/a.md")
+    assert [(lk.kind, lk.target, lk.text) for lk in doc.links] == [
+        ("ref", "setup/install", "setup/install"), ("ref", "../intro", "the intro")]
+    assert doc.links[1].text_span is not None and text[doc.links[1].text_span.start:doc.links[1].text_span.end] == "the intro"
+
+
 def test_shortcode_liquid_and_html_links_are_links() -> None:
     text = ('See [the guide]({{< relref "docs/install.md" >}}), [ref]({{% ref "faq" %}}) and '
             '<a href="plugins.md">the plugins</a> or [post]({{ site.baseurl }}{% link _posts/x.md %}).\n\n'

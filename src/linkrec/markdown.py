@@ -82,11 +82,13 @@ _EXTRA_LINK_RE = re.compile(
     r"\[(?P<text>[^\[\]\n]*)\]\(\s*(?:\{\{\s*site\.baseurl\s*\}\})?"
     r"(?:\{\{[<%]\s*(?:rel)?ref\s+\"?(?P<ref>[^\"\s>%]+)\"?\s*[>%]\}\}"
     r"|\{%\s*link\s+(?P<link>[^\s%]+)\s*%\})\s*\)"
-    r"|<a\s[^<>]*?\bhref\s*=\s*(?P<q>[\"'])(?P<href>[^\"'<>]*)(?P=q)[^<>]*>(?P<atext>[^<]*)</a\s*>",
+    r"|<a\s[^<>]*?\bhref\s*=\s*(?P<q>[\"'])(?P<href>[^\"'<>]*)(?P=q)[^<>]*>(?P<atext>[^<]*)</a\s*>"
+    r"|\{doc\}`(?:(?P<doctext>[^`<]*?)\s*<(?P<docpath>[^`<>]+)>|(?P<docbare>[^`<>]+))`",
     re.IGNORECASE)
 """Links that CommonMark does not see: a Markdown link whose destination is a Hugo ``ref`` /
-``relref`` shortcode or a Jekyll ``{% link %}`` tag, and an HTML ``<a href>`` element."""
-_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*link\s|<a\s", re.IGNORECASE)
+``relref`` shortcode or a Jekyll ``{% link %}`` tag, an HTML ``<a href>`` element, and a MyST
+``{doc}`` role (``{doc}`path``` or ``{doc}`text <path>```)."""
+_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*link\s|<a\s|\{doc\}`", re.IGNORECASE)
 _COMMENT_RE = re.compile(r"(?<![\w%])%%(?:[^%]|%(?!%))*%%(?![\w%])")
 """An Obsidian comment (``%%hidden%%``, on one line or several): never linkable, its links inactive."""
 _TEMPLATE_RE = re.compile("|".join((
@@ -592,9 +594,12 @@ def _extra_links(content: str, pieces: Sequence[_Piece], found: Sequence[_RawLin
     taken += [(r.start, r.end) for r in found if r.start >= 0]
     out: list[_RawLink] = []
     for m in _EXTRA_LINK_RE.finditer(content):
-        if any(s < m.end() and m.start() < e for s, e in taken):
-            continue
-        if m.group("href") is not None:
+        role = m.group("docpath") or m.group("docbare")
+        if any(s <= m.start() < e for s, e in taken) if role else any(s < m.end() and m.start() < e for s, e in taken):
+            continue  # (a role's argument is itself inline code: only the role's name must be outside code)
+        if role:
+            kind, target, group = "ref", _decode(role.strip()), "doctext" if m.group("docpath") else "docbare"
+        elif m.group("href") is not None:
             kind, target, group = "html", _decode(m.group("href").strip()), "atext"
         else:
             kind, target, group = "ref", _decode(m.group("ref") or m.group("link")), "text"
