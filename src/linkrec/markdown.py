@@ -91,26 +91,31 @@ _EXTRA_LINK_RE = re.compile(
 _EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*link\s|<a\s|\{doc\}`", re.IGNORECASE)
 _COMMENT_RE = re.compile(r"(?<![\w%])%%(?:[^%]|%(?!%))*%%(?![\w%])")
 """An Obsidian comment (``%%hidden%%``, on one line or several): never linkable, its links inactive."""
-_TEMPLATE_RE = re.compile("|".join((
-    r"\{\{[^{}]*\}\}|\{%[^{}]*%\}",  # Hugo shortcodes, Jekyll/Liquid tags and output
-    r"\[\^[^\]\n]*\]",  # a footnote reference or a footnote definition's label
-    r"\$\$[\s\S]*?\$\$",  # display math
-    r"\$(?=[^\s$])[^$\n]*?(?<=[^\s$\\])\$(?!\d)",  # inline math (Pandoc's rule, so "$5 and $10" is none)
-    r"\{[a-zA-Z][\w:-]*\}(?=`)",  # a MyST role's name, {ref}`label`
-    r"^[ \t]*\([^()\n]+\)=[ \t]*$",  # a MyST target, (label)=
-    r"^[ \t]*\*\[[^\]\n]+\]:.*$",  # an abbreviation definition, *[HTML]: ...
-    r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t].*$",  # an admonition's title line, !!! note "Title"
-    r"^[ \t]*===[ \t]+[\"'].*$",  # a content tab's label, === "Tab"
-    r"^[ \t]*:::.*$",  # a colon fence line (MyST, Docusaurus, Pandoc), :::tip Title
-    r"\{[ \t]*[:.#][^{}\n]*\}|\{[^{}\n]*=[^{}\n]*\}",  # an attribute list, { .class title="x" }
-    r"^(?:import[ \t]+(?:[\w{}*,$ \t]+[ \t]+from[ \t]+)?[\"']"
-    r"|export[ \t]+(?:const|let|var|function|default|class|async|\{)).*(?:\n(?![ \t]*\n).*)*",  # MDX ESM
-)), re.MULTILINE)
-"""Syntax that a link inside would break, or that readers never see as prose: template tags that
-static-site generators expand (Hugo shortcodes ``{{< figure ... >}}``, Jekyll/Liquid
-``{% include x.html %}`` and ``{{ site.url }}``), footnote labels, math, MyST roles' names and
-targets, abbreviation definitions, admonition, tab and colon-fence title lines, attribute lists,
-and MDX ``import``/``export`` blocks. Their text is never linkable."""
+_HIDDEN_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("{", re.compile("|".join((
+        r"\{\{[^{}]*\}\}|\{%[^{}]*%\}",  # Hugo shortcodes, Jekyll/Liquid tags and output
+        r"\{[a-zA-Z][\w:-]*\}(?=`)",  # a MyST role's name, {ref}`label`
+        r"\{[ \t]*[:.#][^{}\n]*\}|\{[^{}\n]*=[^{}\n]*\}",  # an attribute list, { .class title="x" }
+    )))),
+    ("[^", re.compile(r"\[\^[^\]\n]*\]")),  # a footnote reference or a footnote definition's label
+    ("$", re.compile(r"\$\$[\s\S]*?\$\$"  # display math; inline math by Pandoc's rule ("$5 and $10" is none)
+                     r"|\$(?=[^\s$])[^$\n]*?(?<=[^\s$\\])\$(?!\d)")),
+    ("", re.compile("|".join((  # whole lines (or blocks) of their own
+        r"^[ \t]*(?:\([^()\n]+\)=[ \t]*$"  # a MyST target, (label)=
+        r"|\*\[[^\]\n]+\]:.*$"  # an abbreviation definition, *[HTML]: ...
+        r"|(?:!!!|\?\?\?\+?)[ \t].*$"  # an admonition's title line, !!! note "Title"
+        r"|===[ \t]+[\"'].*$"  # a content tab's label, === "Tab"
+        r"|:::.*$)",  # a colon fence line (MyST, Docusaurus, Pandoc), :::tip Title
+        r"^(?:import[ \t]+(?:[\w{}*,$ \t]+[ \t]+from[ \t]+)?[\"']"
+        r"|export[ \t]+(?:const|let|var|function|default|class|async|\{)).*(?:\n(?![ \t]*\n).*)*",  # MDX ESM
+    )), re.MULTILINE)),
+)
+"""Syntax that a link inside would break, or that readers never see as prose, each with a string
+that a page must hold for the pattern to be worth running: template tags that static-site
+generators expand (Hugo shortcodes ``{{< figure ... >}}``, Jekyll/Liquid ``{% include x.html %}``
+and ``{{ site.url }}``), footnote labels, math, MyST roles' names and targets, abbreviation
+definitions, admonition, tab and colon-fence title lines, attribute lists, and MDX
+``import``/``export`` blocks. Their text is never linkable."""
 _EXPRESSION_RE = re.compile(r"\{[^{}\n]*\}")
 """A braced ``{expression}`` of an MDX page: JavaScript, never linkable."""
 _MDX_HINT_RE = re.compile(r"^(?:import|export)[ \t]|<[A-Z][A-Za-z0-9.]*[\s/>]", re.MULTILINE)
@@ -723,7 +728,9 @@ class _Analyser:
                 disjoint.append(span)
                 last_end = span.end
         text = self.text
-        hidden += [(m.start(), m.end()) for m in _TEMPLATE_RE.finditer(text, body_start)]
+        for needle, pattern in _HIDDEN_SYNTAX:
+            if needle in text:
+                hidden += [(m.start(), m.end()) for m in pattern.finditer(text, body_start)]
         if "{" in text and (self.mdx or _MDX_HINT_RE.search(text, body_start)):
             hidden += [(m.start(), m.end()) for m in _EXPRESSION_RE.finditer(text, body_start)]
         blocked = sorted([(lk.span.start, lk.span.end) for lk in links] + hidden)
