@@ -457,13 +457,33 @@ def context_cue(cues: Mapping[str, float], words: Iterable[str], default: float)
     return math.fsum(rates) / len(rates) if rates else default
 
 
+LINE_WINDOW = 20_000
+"""Characters looked at on each side of a place for its line's start and end: a longer line (a
+minified or generated page) is read no further, so a page of one huge line is not read whole
+for each of its places."""
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int, bool]:
+    """``(line start, line end, whether the line start is its true start)`` around ``[start, end)``,
+    within :data:`LINE_WINDOW` characters on each side."""
+    lo = max(0, start - LINE_WINDOW)
+    ls = text.rfind("\n", lo, start) + 1
+    known = ls > 0 or lo == 0
+    if not known:
+        ls = lo
+    hi = min(len(text), end + LINE_WINDOW)
+    le = text.find("\n", end, hi)
+    return ls, (hi if le < 0 else le), known
+
+
 def is_list_item(text: str, start: int) -> bool:
     """Whether the line holding ``start`` is a Markdown list item.
 
     >>> is_list_item("intro\\n- a list item", 10), is_list_item("intro\\nplain - text", 10)
     (True, False)
     """
-    return bool(_LIST_LINE_RE.match(text, text.rfind("\n", 0, start) + 1))
+    ls, _, known = _line_bounds(text, start, start)
+    return known and bool(_LIST_LINE_RE.match(text, ls))
 
 
 def is_table_row(text: str, start: int) -> bool:
@@ -475,8 +495,8 @@ def is_table_row(text: str, start: int) -> bool:
     >>> is_table_row("| a | b |\\n", 2), is_table_row("a | b\\n", 0), is_table_row("a\\nb |", 0)
     (True, True, False)
     """
-    end = text.find("\n", start)
-    return "|" in text[text.rfind("\n", 0, start) + 1:end if end >= 0 else len(text)]
+    ls, le, _ = _line_bounds(text, start, start)
+    return text.find("|", ls, le) >= 0
 
 
 _WORD_CHAR_RE = re.compile(r"[^\W_]")
@@ -492,12 +512,10 @@ def item_fill(text: str, start: int, end: int) -> float:
     >>> item_fill("- read the Roadmapping page", 11, 22), item_fill("We use Make here.", 7, 11)
     (0.5, 0.0)
     """
-    ls = text.rfind("\n", 0, start) + 1
-    le = text.find("\n", end)
-    le = len(text) if le < 0 else le
-    listed = _LIST_LINE_RE.match(text, ls)
+    ls, le, known = _line_bounds(text, start, end)
+    listed = _LIST_LINE_RE.match(text, ls) if known else None
     lo = listed.end() if listed else ls
-    table = "|" in text[ls:le]
+    table = text.find("|", ls, le) >= 0
     if table:
         lo = max(lo, text.rfind("|", ls, start) + 1)
         bar = text.find("|", end, le)
