@@ -801,6 +801,15 @@ def test_myst_doc_roles_are_links() -> None:
     assert doc.links[1].text_span is not None and text[doc.links[1].text_span.start:doc.links[1].text_span.end] == "the intro"
 
 
+def test_myst_labels_and_cross_reference_roles() -> None:
+    text = ("(intro-label)=\n# Intro\n\nSee {ref}`Setup <Setup-Label>`, {numref}`fig-1` and {term}`Open  Data`;"
+            " `` {ref}`x` `` is code.\n\n```{glossary}\nOpen Data\n  Data anyone may use.\n:sorted:\n```\n")
+    doc = parse_document(text, "a.md")
+    assert doc.labels == ("intro-label", "term:open data")
+    assert [(lk.kind, lk.target, lk.text) for lk in doc.links] == [
+        ("label", "setup-label", "Setup"), ("label", "fig-1", "fig-1"), ("label", "term:open data", "Open  Data")]
+
+
 def test_shortcode_liquid_and_html_links_are_links() -> None:
     text = ('See [the guide]({{< relref "docs/install.md" >}}), [ref]({{% ref "faq" %}}) and '
             '<a href="plugins.md">the plugins</a> or [post]({{ site.baseurl }}{% link _posts/x.md %}).\n\n'

@@ -453,3 +453,30 @@ def test_a_link_to_a_file_name_with_hash_or_question_mark_is_recognised(tmp_path
     named = {"c#sharp.md", "faq?.md"}
     assert named <= {s.target for s in rec.suggest("C sharp and Questions.\n", path="p.md").links}
     assert not named & {s.target for s in rec.suggest(linked, path="p.md").links}
+
+
+def test_myst_ref_and_term_roles_link_to_the_page_defining_the_label(tmp_path: Path) -> None:
+    from linkrec.sitereport import build_report
+
+    corpus = tmp_path / "book"
+    corpus.mkdir()
+    (corpus / "setup.md").write_text("(setup-label)=\n# Installation Guide\n\nInstall the tool with pip.\n")
+    (corpus / "glossary.md").write_text("# Glossary\n\n```{glossary}\nOpen Data\n  Data anyone may use.\n```\n")
+    (corpus / "open.md").write_text("# Open Data\n\nOpen data anyone may use and share.\n")
+    (corpus / "other.md").write_text("# Other\n\nNothing here.\n")
+    page = corpus / "intro.md"
+    page.write_text("# Intro\n\nRead the Installation Guide ({ref}`setup <setup-label>`) and the Open Data "
+                    "entry {term}`Open Data`, then [the guide](setup-label) and {ref}`missing-label`.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    found = {s.target for s in rec.suggest_file(page).links}
+    assert "setup.md" not in found and "glossary.md" not in found
+    assert "open.md" in found  # named, not linked: the term links to the glossary page
+    intro = {p.path: p for p in build_report(rec, min_score=0.5).pages}["intro.md"]
+    assert set(intro.links_to) == {"setup.md", "glossary.md"}
+    assert [(b.target, b.reason) for b in intro.broken] == [("missing-label", "no such label or term")]
+    # The label moves to another page: the refreshed model follows it.
+    (corpus / "setup.md").write_text("# Installation Guide\n\nInstall the tool with pip.\n")
+    (corpus / "other.md").write_text("(setup-label)=\n# Other\n\nNothing here.\n")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    assert {rec.index.records[int(j)].path for j in rec.index.out_links[rec.index.path_ids["intro.md"]]} == \
+        {"other.md", "glossary.md"}

@@ -59,12 +59,14 @@ class PageRecord:
     links: tuple[tuple[str, str, str], ...]
     """``(kind, target as written, link text)`` for every link of the page."""
     n_words: int
+    labels: tuple[str, ...] = ()
+    """Cross-reference names the page defines (see :attr:`linkrec.documents.Document.labels`)."""
 
     def __reduce__(self) -> tuple[type[PageRecord], tuple[object, ...]]:
         """Pickle as a constructor call: a model holds one record per page, and the generic
         state of a slotted dataclass costs about a third more to save and to load."""
         return (PageRecord, (self.path, self.sha256, self.size, self.mtime_ns, self.title, self.aliases,
-                             self.keywords, self.url, self.draft, self.links, self.n_words))
+                             self.keywords, self.url, self.draft, self.links, self.n_words, self.labels))
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +217,7 @@ def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
     record = PageRecord(
         path=rel, sha256=digest, size=size, mtime_ns=mtime_ns, title=doc.title,
         aliases=doc.aliases, keywords=doc.keywords, url=doc.url, draft=doc.draft,
-        links=tuple((lk.kind, lk.target, lk.text) for lk in doc.links), n_words=len(words),
+        links=tuple((lk.kind, lk.target, lk.text) for lk in doc.links), n_words=len(words), labels=doc.labels,
     )
     no_body = not doc.body.strip() and not doc.headings
     warnings = (*doc.warnings, "no text to index but its title (only front matter or markup)") if no_body \

@@ -47,7 +47,9 @@ class Link:
     text: str
     """The text a reader sees (for a wikilink without ``|shown``, the note name)."""
     kind: str
-    """One of ``"inline"``, ``"reference"``, ``"definition"``, ``"wikilink"``, ``"autolink"``."""
+    """One of ``"inline"``, ``"reference"``, ``"definition"``, ``"wikilink"``, ``"autolink"``,
+    ``"ref"`` (a site generator's reference to a path), ``"label"`` (a MyST ``{ref}``/``{term}``
+    role: the target is a label, or ``term:NAME``), ``"html"`` (an ``<a href>``)."""
     span: Span
     """The whole construct in the source (``[text](url)``, ``[[name|shown]]``, a definition line)."""
     text_span: Span | None
@@ -88,6 +90,9 @@ class Document:
     entirely (``[`fetch()`](...)``), never go inside it."""
     links: tuple[Link, ...] = ()
     """Every link written in the page, in source order."""
+    labels: tuple[str, ...] = ()
+    """Cross-reference names the page defines, lower-cased: MyST targets (``(label)=``) and, as
+    ``term:NAME``, the terms of a MyST ``{glossary}``."""
     warnings: tuple[str, ...] = ()
     """Problems found while parsing that did not stop it (e.g. broken front matter)."""
     meta: dict[str, object] = field(default_factory=dict, compare=False, hash=False)

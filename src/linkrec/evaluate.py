@@ -219,7 +219,7 @@ def prepare(corpus: Path, work: Path, settings: Settings, *, sample: int, seed: 
     if not parsed:
         raise CorpusError(f"{corpus}: no usable page")
     records = [p.record for p in parsed]
-    resolver = Resolver([PageKey(r.path, r.title, r.aliases, r.url) for r in records],
+    resolver = Resolver([PageKey(r.path, r.title, r.aliases, r.url, r.labels) for r in records],
                         extensions=settings.extensions, base_url=settings.base_url)
     eligible = []
     for r in records:

@@ -56,7 +56,7 @@ def _phrase_table(records: Sequence[PageRecord]) -> dict[tuple[str, ...], tuple[
 
 def _make_resolver(records: Sequence[PageRecord], extensions: tuple[str, ...], base_url: str | None) -> Resolver:
     """The link resolver of a set of pages."""
-    return Resolver([PageKey(r.path, r.title, r.aliases, r.url) for r in records], extensions=extensions,
+    return Resolver([PageKey(r.path, r.title, r.aliases, r.url, r.labels) for r in records], extensions=extensions,
                     base_url=base_url)
 
 
@@ -188,9 +188,9 @@ class LinkIndex:
         new_records = tuple(records[i] for i in order)
         # Same pages under the same names: every other page's links resolve as before.
         same_names = [r.path for r in new_records] == [r.path for r in self.records] and all(
-            (p.record.title, p.record.aliases, p.record.url)
+            (p.record.title, p.record.aliases, p.record.url, p.record.labels)
             == (self.records[self.path_ids[p.record.path]].title, self.records[self.path_ids[p.record.path]].aliases,
-                self.records[self.path_ids[p.record.path]].url)
+                self.records[self.path_ids[p.record.path]].url, self.records[self.path_ids[p.record.path]].labels)
             for p in changed)
         changed_paths = {p.record.path for p in changed}
         reuse = ([None if r.path in changed_paths else self.link_targets[i] for i, r in enumerate(new_records)]

@@ -83,12 +83,16 @@ _EXTRA_LINK_RE = re.compile(
     r"(?:\{\{[<%]\s*(?:rel)?ref\s+\"?(?P<ref>[^\"\s>%]+)\"?\s*[>%]\}\}"
     r"|\{%\s*link\s+(?P<link>[^\s%]+)\s*%\})\s*\)"
     r"|<a\s[^<>]*?\bhref\s*=\s*(?P<q>[\"'])(?P<href>[^\"'<>]*)(?P=q)[^<>]*>(?P<atext>[^<]*)</a\s*>"
-    r"|\{doc\}`(?:(?P<doctext>[^`<]*?)\s*<(?P<docpath>[^`<>]+)>|(?P<docbare>[^`<>]+))`",
+    r"|\{doc\}`(?:(?P<doctext>[^`<]*?)\s*<(?P<docpath>[^`<>]+)>|(?P<docbare>[^`<>]+))`"
+    r"|\{(?P<role>ref|numref|term)\}`(?:(?P<rtext>[^`<]*?)\s*<(?P<rlabel>[^`<>]+)>|(?P<rbare>[^`<>]+))`",
     re.IGNORECASE)
+_MYST_TARGET_RE = re.compile(r"\(([^()\n]+)\)=[ \t]*(?:\n|$)")
+"""A MyST target line, ``(label)=``, at the start of a paragraph's content."""
 """Links that CommonMark does not see: a Markdown link whose destination is a Hugo ``ref`` /
 ``relref`` shortcode or a Jekyll ``{% link %}`` tag, an HTML ``<a href>`` element, and a MyST
 ``{doc}`` role (``{doc}`path``` or ``{doc}`text <path>```)."""
-_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*link\s|<a\s|\{doc\}`", re.IGNORECASE)
+_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*link\s|<a\s|\{(?:doc|ref|numref|term)\}`",
+                                 re.IGNORECASE)
 _COMMENT_RE = re.compile(r"(?<![\w%])%%(?:[^%]|%(?!%))*%%(?![\w%])")
 """An Obsidian comment (``%%hidden%%``, on one line or several): never linkable, its links inactive."""
 _HIDDEN_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -456,6 +460,7 @@ def parse_document(text: str, path: str, *, tables_linkable: bool = False,
         linkable=analysis.linkable,
         wrappable=analysis.wrappable,
         links=analysis.links,
+        labels=analysis.labels,
         warnings=tuple(warnings),
         meta=meta,
     )
@@ -599,6 +604,15 @@ def _extra_links(content: str, pieces: Sequence[_Piece], found: Sequence[_RawLin
     taken += [(r.start, r.end) for r in found if r.start >= 0]
     out: list[_RawLink] = []
     for m in _EXTRA_LINK_RE.finditer(content):
+        label = m.group("rlabel") or m.group("rbare")
+        if label:
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            name = " ".join(label.split()).lower()
+            target = f"term:{name}" if m.group("role").lower() == "term" else name
+            group = "rtext" if m.group("rlabel") else "rbare"
+            out.append(_RawLink("label", target, m.group(group), m.start(), m.end(), m.start(group), m.end(group)))
+            continue
         role = m.group("docpath") or m.group("docbare")
         if any(s <= m.start() < e for s, e in taken) if role else any(s < m.end() and m.start() < e for s, e in taken):
             continue  # (a role's argument is itself inline code: only the role's name must be outside code)
@@ -642,6 +656,7 @@ class _Analysis(NamedTuple):
     linkable: tuple[Span, ...]
     links: tuple[Link, ...]
     wrappable: tuple[Span, ...] = ()
+    labels: tuple[str, ...] = ()
 
 
 class _Analyser:
@@ -659,6 +674,7 @@ class _Analyser:
         self.tables_linkable = tables_linkable
         self.headings_linkable = headings_linkable
         self.headings: list[str] = []
+        self.labels: list[str] = []
         self.h1 = ""
         self.blocks: list[str] = []
         self.spans: list[Span] = []
@@ -675,6 +691,11 @@ class _Analyser:
         previous: Token | None = None
         for token in tokens:
             kind = token.type
+            if kind == "inline" and token.content.startswith("(") and previous is not None \
+                    and previous.type == "paragraph_open":
+                target = _MYST_TARGET_RE.match(token.content)
+                if target:
+                    self.labels.append(" ".join(target.group(1).split()).lower())
             if kind == "inline":
                 if previous is not None and token.children and token.map is not None:
                     opener = previous.type
@@ -701,6 +722,9 @@ class _Analyser:
                 row_parts = []
             elif kind == "definition":
                 self._definition(token)
+            elif kind == "fence" and token.info.strip().lower().startswith("{glossary}"):
+                self.labels.extend("term:" + " ".join(line.split()).lower() for line in token.content.split("\n")
+                                   if line.strip() and not line[0].isspace() and not line.startswith(":"))
             elif kind == "html_block":
                 if token.map is not None and _HTML_BLOCK_LINK_RE.search(token.content):
                     # Markdown is not parsed inside HTML blocks, but authors (and converters)
@@ -717,7 +741,8 @@ class _Analyser:
             hidden = [(m.start(), m.end()) for m in _COMMENT_RE.finditer(self.text, body_start)]
             links = [lk for lk in links if not any(s <= lk.span.start and lk.span.end <= e for s, e in hidden)]
         if not self.placements:
-            return _Analysis(tuple(self.headings), self.h1, "\n\n".join(self.blocks), (), tuple(links))
+            return _Analysis(tuple(self.headings), self.h1, "\n\n".join(self.blocks), (), tuple(links),
+                             labels=tuple(dict.fromkeys(self.labels)))
         # Safety net: keep spans sorted, disjoint and clear of every link (spans of links that
         # could not be mapped exactly are widened to whole lines).
         spans = sorted(self.spans, key=lambda span: (span.start, span.end))
@@ -748,6 +773,7 @@ class _Analyser:
             linkable=tuple(linkable),
             links=tuple(links),
             wrappable=code,
+            labels=tuple(dict.fromkeys(self.labels)),
         )
 
     def _source_line(self, parsed_line: int) -> int:

@@ -30,6 +30,8 @@ class PageKey:
     title: str
     aliases: tuple[str, ...]
     url: str | None
+    labels: tuple[str, ...] = ()
+    """Cross-reference names the page defines, lower-cased (MyST targets; ``term:NAME``)."""
 
 
 def _nfc(text: str) -> str:
@@ -73,11 +75,14 @@ class Resolver:
         self._names: dict[str, list[str]] = {}
         self._urls: dict[str, str] = {}
         self._slugs: dict[str, list[str]] = {}
+        self._labels: dict[str, str] = {}
         self._targets: dict[str, tuple[str | None, str | None]] = {}
         """Cache of :meth:`_parse_target` (pages link to the same destinations again and again)."""
         self._folder: tuple[str | None, str] = (None, "")
         """The last linking page and its folder."""
         for p in pages:
+            for label in p.labels:
+                self._labels.setdefault(_nfc(label), p.path)
             key = _nfc(p.path)
             self._paths[key] = p.path
             self._lower_paths.setdefault(key.lower(), p.path)
@@ -150,6 +155,8 @@ class Resolver:
             return None
         if wikilink or kind == "wikilink":
             return self._resolve_wikilink(target)
+        if kind == "label":
+            return self._labels.get(" ".join(target.split()).lower())
         if kind == "ref":
             path = unquote(urlsplit(target).path)
             return (self.resolve(path, source) or self._lookup_path(posixpath.normpath(path.lstrip("/")))
@@ -172,6 +179,8 @@ class Resolver:
         hit = self._lookup_path(joined)
         if hit is None:
             hit = self._lookup_site(joined)
+        if hit is None and self._labels and "/" not in path and "." not in path:
+            hit = self._labels.get(path.lower())  # MyST: [text](label)
         return hit
 
     def _parse_target(self, target: str) -> tuple[str | None, str | None]:

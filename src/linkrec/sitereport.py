@@ -68,6 +68,7 @@ REASONS = {
     "path": "no such page",
     "url": "no page at this URL",
     "note": "no such note",
+    "label": "no such label or term",
 }
 
 
@@ -202,6 +203,8 @@ def _internal_kind(kind: str, target: str, base_url: str | None) -> str | None:
     t = target.strip()
     if kind == "wikilink":
         return "note" if t.split("#", 1)[0].strip() else None
+    if kind == "label":
+        return "label" if t else None
     if t.startswith("<") and t.endswith(">"):
         t = t[1:-1].strip()
     if not t or t[0] in "#?":
