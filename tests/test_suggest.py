@@ -480,3 +480,29 @@ def test_myst_ref_and_term_roles_link_to_the_page_defining_the_label(tmp_path: P
     rec = Recommender.open(corpus, tmp_path / "m")
     assert {rec.index.records[int(j)].path for j in rec.index.out_links[rec.index.path_ids["intro.md"]]} == \
         {"other.md", "glossary.md"}
+
+
+def test_the_api_reads_the_config_file_and_refreshes_a_long_lived_recommender(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    corpus = site / "pages"
+    corpus.mkdir(parents=True)
+    (site / "linkrec.toml").write_text('exclude_targets = ["potassium.md"]\n')
+    (corpus / "potassium.md").write_text("# Potassium\n\nPotassium helps muscles.\n")
+    (corpus / "magnesium.md").write_text("# Magnesium\n\nMagnesium helps sleep.\n")
+    (corpus / "sleep.md").write_text("# Sleep\n\nSleep well.\n")
+    (corpus / "bread.md").write_text("# Bread\n\nBake bread.\n")
+    monkeypatch.chdir(tmp_path)
+    rec = Recommender.open("site/pages", "site/.model")  # relative paths, no settings given
+    assert rec.settings.exclude_targets == ("potassium.md",)  # from site/linkrec.toml
+    buffer = "Potassium, magnesium and sleep.\n"
+    assert {s.target for s in rec.suggest(buffer).links} == {"magnesium.md", "sleep.md"}
+    monkeypatch.chdir(site)  # a later change of directory changes nothing
+    assert {s.target for s in rec.suggest(buffer).links} == {"magnesium.md", "sleep.md"}
+    assert rec.refresh() is False  # nothing changed on disk
+    (corpus / "sleep.md").rename(corpus / "better-sleep.md")
+    (corpus / "magnesium.md").unlink()
+    (corpus / "calcium.md").write_text("# Calcium\n\nCalcium for bones.\n")
+    assert rec.refresh() is True
+    found = {s.target for s in rec.suggest(buffer + "Calcium too.\n").links}
+    assert found == {"better-sleep.md", "calcium.md"}, found

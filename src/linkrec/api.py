@@ -32,7 +32,7 @@ from .index import LinkIndex
 from .ignore import FILE_NAME as IGNORE_FILE
 from .ignore import IgnoreRules, load_rules
 from .results import Anchor, InboundReport, LinkSuggestion, PageReport, Suppressed
-from .settings import Settings
+from .settings import Settings, load_config
 from .store import read_manifest, load_index, save_index
 
 logger = logging.getLogger(__name__)
@@ -214,10 +214,12 @@ class Recommender:
     ('tea.md', 'green tea')
     """
 
-    def __init__(self, index: LinkIndex, corpus: Path, settings: Settings) -> None:
+    def __init__(self, index: LinkIndex, corpus: Path, settings: Settings, model: Path | None = None) -> None:
         self.index = index
         self.corpus = corpus
         self.settings = settings
+        self.model = model
+        """The model folder (None when the index was not read from one: :meth:`refresh` cannot run)."""
         self._rules: tuple[float, IgnoreRules] | None = None
         self._sources: inbound_mod.SourceCache | None = None
 
@@ -237,13 +239,40 @@ class Recommender:
              progress: Progress | None = None, warn: Warn | None = None) -> Recommender:
         """Load (refreshing or building as needed) the model of ``corpus`` kept in ``model``.
 
-        ``model`` defaults to the folder ``models`` of the current directory.
+        ``model`` defaults to the folder ``models`` of the current directory. Without ``settings``,
+        those of the nearest ``linkrec.toml`` (or ``pyproject.toml`` with ``[tool.linkrec]``) from
+        the corpus folder up are used, as ``linkrec`` itself would find them from there, else the
+        defaults. Both folders are kept as absolute paths, so a later change of the working
+        directory changes nothing.
+
+        Raises
+        ------
+        ConfigError
+            If the config file found is malformed.
         """
-        settings = settings or Settings()
-        corpus = Path(corpus)
-        model = Path(model) if model is not None else Path("models")
+        corpus = Path(os.path.abspath(corpus))
+        settings = settings if settings is not None else load_config(corpus).settings
+        model = Path(os.path.abspath(model if model is not None else "models"))
         report = open_index(corpus, model=model, settings=settings, progress=progress, warn=warn)
-        return cls(report.index, corpus, settings)
+        return cls(report.index, corpus, settings, model)
+
+    def refresh(self, *, progress: Progress | None = None, warn: Warn | None = None) -> bool:
+        """Bring a long-lived recommender up to date with the pages on disk: pages added, changed,
+        renamed or deleted since it was opened (only those are read again). An editor plugin
+        calls it when files are saved. Returns whether anything changed.
+
+        Raises
+        ------
+        LinkrecError
+            If the recommender was not opened from a model folder.
+        """
+        if self.model is None:
+            raise LinkrecError("this recommender has no model folder to refresh")
+        report = open_index(self.corpus, model=self.model, settings=self.settings, progress=progress, warn=warn)
+        changed = report.rebuilt or report.reread > 0 or len(report.index) != len(self.index)
+        self.index = report.index
+        self._sources = None
+        return changed
 
     def corpus_path(self, path: Path | str | None) -> str | None:
         """The corpus-relative path of a file, or None when it is outside the corpus."""
