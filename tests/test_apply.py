@@ -338,6 +338,17 @@ def test_yes_applies_only_good_suggestions_by_default(garden: Path, tmp_path: Pa
     assert "peppers.md: 0 links added" in err
 
 
+def test_a_read_only_page_is_left_alone(garden: Path, tmp_path: Path) -> None:
+    page = garden / "watering.md"
+    old = page.read_bytes()
+    page.chmod(0o444)
+    try:
+        code, _, err = run("apply", str(page), "--corpus", str(garden), "--model", str(tmp_path / "m"), "--yes")
+    finally:
+        page.chmod(0o644)
+    assert code == 1 and "read-only" in err and page.read_bytes() == old
+
+
 def test_max_limits_links_per_page(garden: Path, tmp_path: Path) -> None:
     page = garden / "watering.md"
     old = page.read_bytes()

@@ -296,6 +296,17 @@ def test_csv_parses(site: tuple[Recommender, SiteReport]) -> None:
     assert sum(int(r["untaken_suggestions"]) for r in rows) == rep.totals.untaken_suggestions
 
 
+def test_csv_cells_never_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "=cmd.md").write_text("---\ntitle: =HYPERLINK(\"http://x\")\n---\nSee [b](b.md).\n", encoding="utf-8")
+    (corpus / "b.md").write_text("---\ntitle: \"@SUM(1)\"\n---\nPlain text.\n", encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(render_csv(build_report(Recommender.open(corpus, tmp_path / "m"),
+                                                                    min_score=MIN_SCORE)), newline="")))
+    cells = [v for r in rows for k, v in r.items() if k in ("path", "title")]
+    assert sorted(cells) == ["'=HYPERLINK(\"http://x\")", "'=cmd.md", "'@SUM(1)", "b.md"]
+
+
 def test_text_has_totals_then_broken_links_then_pages(site: tuple[Recommender, SiteReport]) -> None:
     _, rep = site
     out = render_text(rep)
@@ -486,3 +497,14 @@ def test_html_in_headless_chromium(site: tuple[Recommender, SiteReport], tmp_pat
     attrs = dict(re.findall(r'data-t-(\w+)="([^"]*)"', body.group(1)))
     assert attrs == {"desc": "index.md", "asc": "guides/sails.md", "dead": "3", "out": "5", "fade": "yes",
                      "q": "index.md|1"}
+
+
+def test_cli_stops_on_a_malformed_ignore_file_and_reads_one_with_a_byte_order_mark(
+        cli: object, corpus: Path, tmp_path: Path) -> None:
+    (corpus / ".linkrec-ignore").write_text("bogus rule here\n", encoding="utf-8")
+    code, _, err = _run(cli, "-q", "report", "--corpus", str(corpus), "--model", str(tmp_path / "m"))
+    assert code == 1 and err.startswith("linkrec: error: ") and ".linkrec-ignore" in err
+    (corpus / ".linkrec-ignore").write_text("\ufefftarget boats.md\n", encoding="utf-8")
+    code, out, err = _run(cli, "report", "--corpus", str(corpus), "--model", str(tmp_path / "m"), "--format", "json")
+    assert code == 0, err
+    assert all("boats.md" not in p["suggestions"] for p in json.loads(out)["pages"])  # suggested thrice without it

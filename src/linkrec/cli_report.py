@@ -52,6 +52,7 @@ def report(obj: _Ctx, corpus: Path | None, model: Path | None, fmt: str, output:
         min_score = rec.settings.good_score
     warn = _warner(obj)
     try:
+        rec.rules  # a malformed .linkrec-ignore stops here, not as a warning on every page
         with _progress("measuring", obj.quiet) as progress:
             result = sitereport.build_report(rec, min_score=min_score, progress=progress, warn=warn)
     except LinkrecError as exc:

@@ -101,7 +101,7 @@ def load_rules(corpus: Path) -> IgnoreRules:
     """The rules in ``corpus/.linkrec-ignore`` (none if the file is absent)."""
     path = corpus / FILE_NAME
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark, as some editors write, is not a rule
     except FileNotFoundError:
         return IgnoreRules()
     except (OSError, UnicodeDecodeError) as exc:

@@ -456,11 +456,21 @@ def render_csv(report: SiteReport) -> str:
     w.writerow(CSV_COLUMNS)
     for p in report.pages:
         w.writerow([
-            p.path, p.title, p.inbound, p.outbound, p.links, str(p.orphan).lower(), str(p.dead_end).lower(),
-            len(p.broken), p.untaken, " | ".join(f"{b.line}:{b.target}" for b in p.broken),
-            " | ".join(p.suggestions),
+            _cell(p.path), _cell(p.title), p.inbound, p.outbound, p.links, str(p.orphan).lower(),
+            str(p.dead_end).lower(), len(p.broken), p.untaken,
+            _cell(" | ".join(f"{b.line}:{b.target}" for b in p.broken)), _cell(" | ".join(p.suggestions)),
         ])
     return buf.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula: one starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (OWASP's advice).
+
+    >>> _cell("=HYPERLINK(1)"), _cell("a.md")
+    ("'=HYPERLINK(1)", 'a.md')
+    """
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # --------------------------------------------------------------------------- graph layout
