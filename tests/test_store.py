@@ -123,3 +123,27 @@ def test_concurrent_index_runs_leave_a_valid_model(garden: Path, tmp_path: Path)
         assert p.exitcode == 0
     assert len(load_index(model, settings=Settings())) == 8
     assert len(list(model.glob("index-*.joblib"))) == 1
+
+
+def test_an_unwritable_model_folder_warns_and_answers_or_fails_index_cleanly(
+        garden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linkrec import IndexWriteError
+    from linkrec import store as store_mod
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(store_mod, "_write_model", denied)  # as a read-only folder would (root ignores modes)
+    warnings: list[str] = []
+    rec = api.Recommender.open(garden, tmp_path / "m", warn=warnings.append)
+    assert rec.suggest_file(garden / "watering.md").links  # answered from memory
+    assert len(warnings) == 1 and "cannot save the model: Permission denied" in warnings[0]
+    with pytest.raises(IndexWriteError, match="cannot save the model"):
+        api.index_corpus(garden, model=tmp_path / "m", settings=Settings())
+    from click.testing import CliRunner
+
+    from linkrec.cli import cli
+
+    result = CliRunner().invoke(cli, ["index", "--corpus", str(garden), "--model", str(tmp_path / "m")])
+    assert result.exit_code == 1 and "linkrec: error: " in result.output and "cannot save the model" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -12,7 +12,7 @@ import logging
 import math
 import re
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from .evidence import stats_of
 from .features import PageAnalysis
 from . import rank
 from .documents import Document, Mention
-from .errors import IndexFormatError, IndexNotFoundError, LinkrecError, StaleIndexError
+from .errors import IndexFormatError, IndexNotFoundError, IndexWriteError, LinkrecError, StaleIndexError
 from .index import LinkIndex
 from .ignore import FILE_NAME as IGNORE_FILE
 from .ignore import IgnoreRules, load_rules
@@ -122,11 +122,30 @@ def _report_problems(parsed: list[corpus_mod.ParsedPage], skipped: list[corpus_m
 
 
 def index_corpus(corpus: Path, *, model: Path, settings: Settings, progress: Progress | None = None,
-                 warn: Warn | None = None) -> IndexReport:
-    """Build the model of ``corpus`` from scratch and save it in ``model``."""
-    index, skipped = _full_build(corpus, settings, progress, warn or _log_warning)
-    save_index(index, model, settings=settings, corpus=str(corpus), skipped=skipped)
+                 warn: Warn | None = None, strict: bool = True) -> IndexReport:
+    """Build the model of ``corpus`` from scratch and save it in ``model``.
+
+    Raises
+    ------
+    IndexWriteError
+        If the model cannot be saved and ``strict`` (without it: a warning, and the model built
+        in memory is returned all the same).
+    """
+    warn = warn or _log_warning
+    index, skipped = _full_build(corpus, settings, progress, warn)
+    _save(index, model, settings=settings, corpus=corpus, skipped=skipped, warn=warn, strict=strict)
     return IndexReport(index, len(index), tuple(skipped), len(index) + len(skipped), True)
+
+
+def _save(index: LinkIndex, model: Path, *, settings: Settings, corpus: Path, skipped: Sequence[corpus_mod.Skipped],
+          warn: Warn, strict: bool) -> None:
+    """Save the model; where it cannot be saved and not ``strict``, warn and go on."""
+    try:
+        save_index(index, model, settings=settings, corpus=str(corpus), skipped=skipped)
+    except IndexWriteError as exc:
+        if strict:
+            raise
+        warn(f"{exc}; answering from the model built in memory (it is built again next time)")
 
 
 def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progress | None = None,
@@ -135,7 +154,8 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
 
     A model that is missing is built; one from another linkrec/scikit-learn version, with other
     settings, or corrupt, is rebuilt with a warning; one whose pages changed is refreshed by
-    re-reading only the changed pages. The result is saved back to ``model``.
+    re-reading only the changed pages. The result is saved back to ``model``; where it cannot
+    be (a read-only folder), a warning says so and the model in memory answers all the same.
     """
     warn = warn or _log_warning
     entries = corpus_mod.scan(corpus, settings)
@@ -144,10 +164,10 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
         if manifest.data.get("settings_hash") != settings.index_hash():
             raise StaleIndexError(f"{model}: model built with other settings")
     except IndexNotFoundError:
-        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
+        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
     except (StaleIndexError, IndexFormatError) as exc:
         warn(f"{exc}; rebuilding")
-        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
+        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
     known = manifest.pages
     known_skipped: dict[str, list[object]] = manifest.data.get("skipped", {})
     changed: list[corpus_mod.FileEntry] = []
@@ -169,12 +189,12 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
             raise StaleIndexError(f"{model}: model learned other ranking features")
     except (IndexFormatError, StaleIndexError) as exc:
         warn(f"{exc}; rebuilding")
-        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
+        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
     if not changed and not removed:
         return IndexReport(index, len(index), (), 0, False)
     n_changed = len(changed) + len(removed)
     if n_changed > REBUILD_MIN and n_changed > REBUILD_SHARE * len(known):
-        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn)
+        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
     parsed, skipped = corpus_mod.read_pages(corpus, changed, settings, progress)
     _report_problems(parsed, skipped, warn)
     gone = removed + [s.path for s in skipped]
@@ -184,7 +204,7 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
                          train=False, previous=stats_of(index))
     still_skipped = [corpus_mod.Skipped(p, str(v[2]), int(v[0]), int(v[1])) for p, v in known_skipped.items()
                      if p in present and p not in {c.path for c in changed}]
-    save_index(index, model, settings=settings, corpus=str(corpus), skipped=[*still_skipped, *skipped])
+    _save(index, model, settings=settings, corpus=corpus, skipped=[*still_skipped, *skipped], warn=warn, strict=False)
     return IndexReport(index, len(index), tuple(skipped), len(changed), False)
 
 

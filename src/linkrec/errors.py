@@ -8,7 +8,8 @@ The hierarchy::
     ├── ParseError               one page cannot be read or parsed (binary, not UTF-8, too large, ...)
     ├── IndexNotFoundError       there is no saved model in the model directory
     ├── StaleIndexError          the saved model does not match the corpus or this linkrec version
-    └── IndexFormatError         the saved model is corrupt, truncated or of an unknown format
+    ├── IndexFormatError         the saved model is corrupt, truncated or of an unknown format
+    └── IndexWriteError          the model cannot be saved (a read-only or vanished model folder)
 """
 
 from __future__ import annotations
@@ -40,3 +41,7 @@ class StaleIndexError(LinkrecError):
 
 class IndexFormatError(LinkrecError):
     """The saved model is corrupt, truncated, or written in an unknown format."""
+
+
+class IndexWriteError(LinkrecError):
+    """The model cannot be saved in its folder (read-only, full, or removed while writing)."""

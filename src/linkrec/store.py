@@ -32,7 +32,7 @@ from typing import IO, Any
 
 import joblib
 
-from .errors import IndexFormatError, IndexNotFoundError, StaleIndexError
+from .errors import IndexFormatError, IndexNotFoundError, IndexWriteError, StaleIndexError
 from .corpus import Skipped
 from .files import write_atomic
 from .index import LinkIndex
@@ -104,6 +104,20 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _write_model(folder: Path, payload_name: str, dump: Any, manifest: dict[str, Any]) -> None:
+    """Write the payload, then the manifest naming it (with its hash), under the folder's lock;
+    then remove older payloads."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with _locked(folder):
+        write_atomic(folder / payload_name, dump)
+        manifest["payload_sha256"] = _sha256_file(folder / payload_name)
+        write_atomic(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+        for old in folder.glob("index-*.joblib"):
+            if old.name != payload_name:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+
+
 def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: str,
                skipped: Sequence[Skipped] = ()) -> Path:
     """Write ``index`` into ``folder`` atomically; returns the manifest path.
@@ -112,7 +126,6 @@ def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: st
     --------
     See :func:`load_index`.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     payload_name = f"index-{secrets.token_hex(6)}.joblib"
     # Python objects (records, dictionaries, the learned rankers) go through the C pickler as one
     # blob: joblib's own pickler is pure Python and many times slower on them. Arrays stay joblib's.
@@ -135,9 +148,8 @@ def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: st
     def dump(fh: IO[bytes]) -> None:
         joblib.dump(payload, fh, compress=("zlib", 1))
 
-    with _locked(folder):
-        write_atomic(folder / payload_name, dump)
-        manifest = {
+    try:
+        _write_model(folder, payload_name, dump, {
             "format": FORMAT_VERSION,
             **versions(),
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -145,16 +157,11 @@ def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: st
             "settings": settings.index_dict(),
             "settings_hash": index.settings_hash,
             "payload": payload_name,
-            "payload_sha256": _sha256_file(folder / payload_name),
             "pages": {r.path: [r.sha256, r.size, r.mtime_ns] for r in index.records},
             "skipped": {s.path: [s.size, s.mtime_ns, s.reason] for s in skipped},
-        }
-        blob = json.dumps(manifest, indent=1, sort_keys=True).encode()
-        write_atomic(folder / MANIFEST, blob)
-        for old in folder.glob("index-*.joblib"):
-            if old.name != payload_name:
-                with contextlib.suppress(OSError):
-                    old.unlink()
+        })
+    except OSError as exc:
+        raise IndexWriteError(f"{folder}: cannot save the model: {exc.strerror or exc}") from None
     return folder / MANIFEST
 
 
