@@ -101,6 +101,7 @@ class Settings:
             raise ConfigError(f"link_style must be one of auto, markdown, wikilink, url, got {self.link_style!r}")
         if not isinstance(self.url_pattern, str) or not self.url_pattern:
             raise ConfigError(f"url_pattern must be a non-empty string, got {self.url_pattern!r}")
+        _check_url_pattern(self.url_pattern)
         for name in ("tables_linkable", "headings_linkable"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name} must be true or false, got {getattr(self, name)!r}")
@@ -133,6 +134,24 @@ class Settings:
         """A short hash of :meth:`index_dict`, stored in the manifest."""
         blob = json.dumps(self.index_dict(), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _check_url_pattern(pattern: str) -> None:
+    """Raise ConfigError unless ``pattern`` uses ``{path}``, ``{slug}`` or ``{url}``, and only those.
+
+    >>> _check_url_pattern("/docs/{path}/")
+    >>> _check_url_pattern("/docs/")
+    Traceback (most recent call last):
+    ...
+    linkrec.errors.ConfigError: url_pattern '/docs/' names no {path}, {slug} or {url}: every link would go to one URL
+    """
+    try:
+        one = pattern.format(path="a/b", slug="b", url="/a/b/")
+        other = pattern.format(path="c/d", slug="d", url="/c/d/")
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"url_pattern {pattern!r}: use only {{path}}, {{slug}} and {{url}} ({exc})") from None
+    if one == other:
+        raise ConfigError(f"url_pattern {pattern!r} names no {{path}}, {{slug}} or {{url}}: every link would go to one URL")
 
 
 def _check_int(s: Settings, name: str, lo: int, hi: int) -> None:
