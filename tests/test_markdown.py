@@ -289,15 +289,18 @@ def test_reference_without_definition_is_text() -> None:
     assert slices(doc) == ["Just [brackets] here."]
 
 
-def test_definitions_are_links_and_never_linkable() -> None:
-    text = "[one]: one.md\n[two]: two.md\n  \"Two title\"\n\nText.\n"
+def test_definitions_are_links_where_used_and_never_linkable() -> None:
+    text = ("[one]: one.md\n[two]: two.md\n  \"Two title\"\n[unused]: three.md\n[one]: four.md\n\n"
+            "Text [1][one] and [2][two].\n")
     doc = parse_document(text, "a.md")
     assert [(item.kind, item.target, item.text, item.line) for item in doc.links] == [
         ("definition", "one.md", "one", 1),
         ("definition", "two.md", "two", 2),
-    ]
+        ("reference", "one.md", "1", 7),
+        ("reference", "two.md", "2", 7),
+    ]  # not the unused definition, nor the duplicate of [one] (the first definition wins)
     assert source(doc, doc.links[1].span) == '[two]: two.md\n  "Two title"'
-    assert slices(doc) == ["Text."]
+    assert slices(doc) == ["Text ", " and ", "."]
 
 
 def test_autolinks() -> None:
@@ -362,7 +365,7 @@ def test_wikilink_with_escaped_pipe_in_table() -> None:
 def test_images_are_not_links_and_not_linkable() -> None:
     text = "An ![alt text](img.png \"t\") and ![ref][img] end.\n\n[img]: i.png\n"
     doc = parse_document(text, "a.md")
-    assert [item.kind for item in doc.links] == ["definition"]
+    assert doc.links == ()  # the definition serves an image only
     assert slices(doc) == ["An ", " and ", " end."]
     assert "alt text" in doc.body
 

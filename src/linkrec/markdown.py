@@ -736,6 +736,11 @@ class _Analyser:
             previous = token
 
         links = sorted(self.links, key=lambda item: (item.span.start, item.span.end))
+        if any(lk.kind == "definition" for lk in links):
+            # A definition is a link only where a reference uses it (the first of a label wins, so
+            # a later duplicate is never used): an unused one links nothing on the rendered page.
+            used = {lk.target for lk in links if lk.kind == "reference"}
+            links = [lk for lk in links if lk.kind != "definition" or lk.target in used]
         hidden: list[tuple[int, int]] = []
         if "%%" in self.text:  # Obsidian comments: hidden text, its links inactive
             hidden = [(m.start(), m.end()) for m in _COMMENT_RE.finditer(self.text, body_start)]
