@@ -172,3 +172,17 @@ def test_pyproject_table_and_environment(garden: Path, tmp_path: Path, monkeypat
     code, _, err = run("suggest", str(garden / "watering.md"), "--model", str(tmp_path / "m"), "--corpus",
                        str(garden))  # and the option wins over the environment
     assert code == 0, err
+
+
+def test_verbose_logs_linkrec_only(garden: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "linkrec", "-vv", "suggest", str(garden / "watering.md"), "--corpus", str(garden),
+            "--model", str(tmp_path / "m"), "--limit", "1", "--keywords", "0"]
+    first = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    assert "INFO linkrec.api: " in first.stderr and "building the model" in first.stderr
+    assert "markdown_it" not in first.stderr  # other libraries' debug logs stay off
+    again = subprocess.run([*args[:3], "-v", *args[4:]], capture_output=True, text=True, check=False)
+    assert "model up to date" in again.stderr

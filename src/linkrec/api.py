@@ -132,6 +132,7 @@ def index_corpus(corpus: Path, *, model: Path, settings: Settings, progress: Pro
         in memory is returned all the same).
     """
     warn = warn or _log_warning
+    logger.info("%s: building the model of %s", model, corpus)
     index, skipped = _full_build(corpus, settings, progress, warn)
     _save(index, model, settings=settings, corpus=corpus, skipped=skipped, warn=warn, strict=strict)
     return IndexReport(index, len(index), tuple(skipped), len(index) + len(skipped), True)
@@ -191,10 +192,12 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
         warn(f"{exc}; rebuilding")
         return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
     if not changed and not removed:
+        logger.info("%s: model up to date (%d pages)", model, len(index))
         return IndexReport(index, len(index), (), 0, False)
     n_changed = len(changed) + len(removed)
     if n_changed > REBUILD_MIN and n_changed > REBUILD_SHARE * len(known):
         return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
+    logger.info("%s: refreshing %d changed and %d removed page(s)", model, len(changed), len(removed))
     parsed, skipped = corpus_mod.read_pages(corpus, changed, settings, progress)
     _report_problems(parsed, skipped, warn)
     gone = removed + [s.path for s in skipped]

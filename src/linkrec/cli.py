@@ -130,9 +130,9 @@ model_option = click.option("--model", type=click.Path(path_type=Path, file_okay
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Recommend internal links and missing keywords for Markdown pages."""
-    if verbose:
-        logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO, stream=sys.stderr,
-                            format="%(levelname)s %(name)s: %(message)s")
+    if verbose:  # linkrec's own messages (other libraries' debug logs stay off)
+        logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+        logging.getLogger("linkrec").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
     try:
         config = load_config()
     except LinkrecError as exc:
