@@ -186,3 +186,15 @@ def test_verbose_logs_linkrec_only(garden: Path, tmp_path: Path) -> None:
     assert "markdown_it" not in first.stderr  # other libraries' debug logs stay off
     again = subprocess.run([*args[:3], "-v", *args[4:]], capture_output=True, text=True, check=False)
     assert "model up to date" in again.stderr
+
+
+def test_a_broken_pyproject_of_another_project_does_not_stop_linkrec(garden: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project\nname = broken\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    code, out, err = run("suggest", str(garden / "watering.md"), "--corpus", str(garden), "--model",
+                         str(tmp_path / "m"), "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)[0]["links"]

@@ -51,6 +51,14 @@ def test_scan_skips_hidden_and_md_named_folders_and_ignores(garden: Path) -> Non
     assert "notes.txt" not in paths and "tomatoes.md" in paths
 
 
+def test_ignore_globs_read_as_gitignore_does(garden: Path) -> None:
+    (garden / "draft-a.md").write_text("# Draft\n\ntext")
+    (garden / "veg" / "draft-b.md").write_text("# Draft B\n\ntext")
+    paths = [e.path for e in corpus_mod.scan(garden, Settings(ignore=("**/draft-*.md", "/tomatoes.md")))]
+    assert not {"draft-a.md", "veg/draft-b.md", "tomatoes.md"} & set(paths)  # root too; "/" anchors at the root
+    assert "watering.md" in paths
+
+
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_tiny_corpora_build(tmp_path: Path, n: int) -> None:
     for i in range(n):

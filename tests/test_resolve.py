@@ -91,3 +91,9 @@ def test_root_relative_links_under_the_base_url_path() -> None:
     assert r.resolve("https://example.org/docs/security/", "a.md") == "security.md"
     assert r.resolve("/other/security/", "a.md") is None
     assert Resolver(pages).resolve("/docs/security/", "a.md") is None  # no base path: nothing to strip
+
+
+def test_backslashes_separate_folders_as_browsers_read_them() -> None:
+    r = Resolver([PageKey("sub/deep/page.md", "P", (), None), PageKey("gamma.md", "G", (), None)])
+    assert r.resolve("sub\\deep\\page.md", "a.md") == "sub/deep/page.md"
+    assert r.resolve("..\\gamma.md", "sub/b.md") == "gamma.md"

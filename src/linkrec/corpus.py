@@ -90,6 +90,16 @@ class ParsedPage:
     """Problems that did not stop the page (broken front matter, no text), without the path."""
 
 
+def _glob_forms(glob: str) -> tuple[str, ...]:
+    """The forms an ``ignore`` glob matches relative paths in (see :func:`scan`).
+
+    >>> _glob_forms("/keep.md"), _glob_forms("**/draft-*.md")
+    (('keep.md',), ('**/draft-*.md', 'draft-*.md'))
+    """
+    g = glob.removeprefix("./").lstrip("/") if glob.startswith(("/", "./")) else glob
+    return (g, g[3:]) if g.startswith("**/") else (g,)
+
+
 def scan(root: Path, settings: Settings) -> list[FileEntry]:
     """List the page files under ``root``, sorted by path.
 
@@ -105,8 +115,12 @@ def scan(root: Path, settings: Settings) -> list[FileEntry]:
     exts = tuple(e.lower() for e in settings.extensions)
     out: list[FileEntry] = []
 
+    # As in .gitignore: "/a.md" and "./a.md" are anchored at the root, and "**/x" also matches x
+    # at the root.
+    globs = tuple(dict.fromkeys(g2 for g in settings.ignore for g2 in _glob_forms(g)))
+
     def ignored(rel: str) -> bool:
-        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel + "/", g) for g in settings.ignore)
+        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel + "/", g) for g in globs)
 
     def onerror(exc: OSError) -> None:
         logger.warning("%s: cannot list folder: %s", exc.filename, exc.strerror)

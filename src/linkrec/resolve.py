@@ -194,8 +194,8 @@ class Resolver:
             return None, None
         if target.startswith("//"):
             return None, None
-        parts = urlsplit(target)
-        path = _nfc(unquote(parts.path))
+        parts = urlsplit(target.replace("\\", "/") if "\\" in target and "//" not in target else target)
+        path = _nfc(unquote(parts.path))  # (a backslash separates folders, as browsers read it)
         if not path:
             return None, None  # '#fragment' or '?query' only: the page itself
         if path.startswith("/"):

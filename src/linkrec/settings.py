@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = "corpus"
 DEFAULT_MODEL = "models"
@@ -193,7 +196,12 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
             return own, _read_toml(own)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            table = _read_toml(pyproject).get("tool", {}).get("linkrec")
+            try:
+                data = _read_toml(pyproject)
+            except ConfigError as exc:  # another project's broken file does not stop linkrec
+                logger.warning("%s; its [tool.linkrec], if any, is not read", exc)
+                continue
+            table = data.get("tool", {}).get("linkrec")
             if isinstance(table, dict):
                 return pyproject, table
     return None
