@@ -198,3 +198,10 @@ def test_a_broken_pyproject_of_another_project_does_not_stop_linkrec(garden: Pat
                          str(tmp_path / "m"), "--format", "json")
     assert code == 0, err
     assert json.loads(out)[0]["links"]
+
+
+def test_our_own_broken_pyproject_still_stops_linkrec(garden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.linkrec]\nignore = ["drafts/*"\n')
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("suggest", str(garden / "watering.md"), "--corpus", str(garden), "--model", str(tmp_path / "m"))
+    assert code == 1 and "pyproject.toml" in err

@@ -821,7 +821,7 @@ def test_shortcode_liquid_and_html_links_are_links() -> None:
     doc = parse_document(text, "docs/links.md")
     found = [(lk.kind, lk.target, lk.text, lk.line) for lk in doc.links]
     assert found == [("ref", "docs/install.md", "the guide", 1), ("ref", "faq", "ref", 1),
-                     ("html", "plugins.md", "the plugins", 1), ("ref", "_posts/x.md", "post", 1),
+                     ("html", "plugins.md", "the plugins", 1), ("ref", "/_posts/x.md", "post", 1),
                      ("html", "/about/", "About us", 4)]
     for lk in doc.links:
         assert lk.text_span is not None and text[lk.text_span.start:lk.text_span.end] == lk.text
@@ -834,6 +834,26 @@ def test_obsidian_comments_are_hidden_and_their_links_inactive() -> None:
     doc = parse_document(text, "a.md")
     assert [lk.target for lk in doc.links] == ["Beans", "Kept"]
     assert slices(doc) == ["Coffee ", " notes and ", ".", "Up 100%% and 50%% more ", "."]
+
+
+def test_percent_and_dollar_pairs_in_code_hide_no_prose() -> None:
+    # "%%" and "$$" in code (mermaid comments, shell's PID) open no comment and no math.
+    text = ("```mermaid\n%% note one\n```\n\nRead the [install guide](install.md) first.\n\n"
+            "```mermaid\n%% note two\n```\n\nWrite `%%` or `$$` here, see [format](format.md) and `%%` again.\n\n"
+            "```sh\necho $$\n```\n\nPlain words.\n\n```sh\nkill $$\n```\n")
+    doc = parse_document(text, "a.md")
+    assert [lk.target for lk in doc.links] == ["install.md", "format.md"]
+    assert "Plain words." in slices(doc) and "Read the " in slices(doc)
+
+
+def test_obsidian_block_comment_and_html_data_href() -> None:
+    doc = parse_document('%%\nhidden [[Note]]\n%%\n\nSee <a data-href="c.md" href="b.md">bee</a>.\n', "a.md")
+    assert [(lk.kind, lk.target) for lk in doc.links] == [("html", "b.md")]
+
+
+def test_myst_directive_names_and_stacked_targets_are_labels() -> None:
+    text = "(old-label)=\n(install)=\n# Install\n\n```{figure} a.png\n:name: fig-alpha\n\nCaption.\n```\n"
+    assert parse_document(text, "a.md").labels == ("old-label", "install", "fig-alpha")
 
 
 def test_unclosed_front_matter_is_markdown() -> None:

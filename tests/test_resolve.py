@@ -97,3 +97,15 @@ def test_backslashes_separate_folders_as_browsers_read_them() -> None:
     r = Resolver([PageKey("sub/deep/page.md", "P", (), None), PageKey("gamma.md", "G", (), None)])
     assert r.resolve("sub\\deep\\page.md", "a.md") == "sub/deep/page.md"
     assert r.resolve("..\\gamma.md", "sub/b.md") == "gamma.md"
+
+
+def test_jekyll_links_start_at_the_root_and_names_must_be_unique() -> None:
+    from linkrec.markdown import parse_document
+
+    r = Resolver([PageKey("index.md", "Home", (), None), PageKey("docs/index.md", "Docs", (), None),
+                  PageKey("x/setup.md", "S1", (), None), PageKey("y/z/setup.md", "S2", (), None),
+                  PageKey("only/guide.md", "G", (), None)])
+    link = parse_document("[home]({% link index.md %})\n", "docs/a.md").links[0]
+    assert r.resolve(link.target, "docs/a.md", kind=link.kind) == "index.md"
+    assert r.resolve("setup", "a.md", kind="ref") is None  # two pages of that name
+    assert r.resolve("guide", "a.md", kind="ref") == "only/guide.md"

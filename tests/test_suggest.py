@@ -506,3 +506,22 @@ def test_the_api_reads_the_config_file_and_refreshes_a_long_lived_recommender(
     assert rec.refresh() is True
     found = {s.target for s in rec.suggest(buffer + "Calcium too.\n").links}
     assert found == {"better-sleep.md", "calcium.md"}, found
+
+
+def test_the_api_finds_the_configs_model_and_refresh_sees_another_process_refresh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    corpus = site / "pages"
+    corpus.mkdir(parents=True)
+    (site / "linkrec.toml").write_text('model = ".linkrec/model"\n')
+    (corpus / "alpha.md").write_text("# Alpha\n\nAlpha text.\n")
+    (corpus / "beta.md").write_text("# Beta\n\nBeta text.\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    rec = Recommender.open(corpus)  # no model folder given: the config's
+    assert rec.model == site / ".linkrec" / "model" and (rec.model / "manifest.json").exists()
+    (corpus / "alpha.md").write_text("# Alpha\n\nAlpha text, changed.\n")
+    Recommender.open(corpus)  # another process refreshes the shared model first
+    assert rec.refresh() is True  # this recommender's pages did change
+    assert rec.refresh() is False

@@ -24,7 +24,7 @@ _POSSESSIVE_RE = re.compile(r"['’]s$")
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _MARK_RE = re.compile(f"[{_MARKS}]")
 """A combining mark: text saved decomposed (NFD, as macOS may write it) spells "é" as "e" + mark."""
-_WORD_MARK_RE = re.compile(rf"[^\W_][^\W_{_MARKS}]*(?:[{_MARKS}]+[^\W_]*)*(?:['’][^\W_]+[{_MARKS}]*)*")
+_WORD_MARK_RE = re.compile(rf"[^\W_]+(?:[{_MARKS}]+[^\W_]*)*(?:['’][^\W_]+(?:[{_MARKS}]+[^\W_]*)*)*")
 """A word of decomposed text, its combining marks included (see :func:`word_spans`)."""
 
 
@@ -142,8 +142,8 @@ def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
     In decomposed text a word keeps its combining marks and is given composed, so that it
     matches the same word saved composed:
 
-    >>> list(word_spans("Cafe\u0301 Society"))
-    [(0, 5, 'café'), (6, 13, 'society')]
+    >>> list(word_spans("Cafe\u0301 Society")), list(word_spans("l’e\u0301cole"))
+    ([(0, 5, 'café'), (6, 13, 'society')], [(0, 8, 'l’école')])
     """
     stop = len(text) if end is None else end
     if _MARK_RE.search(text, start, stop):

@@ -467,7 +467,7 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int, bool]:
     """``(line start, line end, whether the line start is its true start)`` around ``[start, end)``,
     within :data:`LINE_WINDOW` characters on each side."""
     lo = max(0, start - LINE_WINDOW)
-    ls = text.rfind("\n", lo, start) + 1
+    ls = text.rfind("\n", max(0, lo - 1), start) + 1
     known = ls > 0 or lo == 0
     if not known:
         ls = lo

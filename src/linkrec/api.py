@@ -262,7 +262,8 @@ class Recommender:
              progress: Progress | None = None, warn: Warn | None = None) -> Recommender:
         """Load (refreshing or building as needed) the model of ``corpus`` kept in ``model``.
 
-        ``model`` defaults to the folder ``models`` of the current directory. Without ``settings``,
+        ``model`` defaults to the config file's ``model``, else the folder ``models`` of the current
+        directory. Without ``settings``,
         those of the nearest ``linkrec.toml`` (or ``pyproject.toml`` with ``[tool.linkrec]``) from
         the corpus folder up are used, as ``linkrec`` itself would find them from there, else the
         defaults. Both folders are kept as absolute paths, so a later change of the working
@@ -274,8 +275,9 @@ class Recommender:
             If the config file found is malformed.
         """
         corpus = Path(os.path.abspath(corpus))
-        settings = settings if settings is not None else load_config(corpus).settings
-        model = Path(os.path.abspath(model if model is not None else "models"))
+        config = load_config(corpus) if settings is None or model is None else None
+        settings = settings if settings is not None else config.settings  # type: ignore[union-attr]
+        model = Path(os.path.abspath(model if model is not None else (config and config.model) or "models"))
         report = open_index(corpus, model=model, settings=settings, progress=progress, warn=warn)
         return cls(report.index, corpus, settings, model)
 
@@ -292,7 +294,8 @@ class Recommender:
         if self.model is None:
             raise LinkrecError("this recommender has no model folder to refresh")
         report = open_index(self.corpus, model=self.model, settings=self.settings, progress=progress, warn=warn)
-        changed = report.rebuilt or report.reread > 0 or len(report.index) != len(self.index)
+        # (compared page by page: another process may have refreshed the shared model already)
+        changed = [(r.path, r.sha256) for r in report.index.records] != [(r.path, r.sha256) for r in self.index.records]
         self.index = report.index
         self._sources = None
         return changed

@@ -209,15 +209,16 @@ def link_pieces(anchor_text: str, page_rel: str, target_rel: str, style: str, *,
             return "[[", "]]"
         return f"[[{name}|", "]]"
     if style == "url":
-        if posixpath.basename(stem_path) in INDEX_NAMES:
-            stem_path = posixpath.dirname(stem_path)  # a/b/index.md is served at /a/b/
+        if posixpath.basename(stem_path) in INDEX_NAMES and re.search(r"\{(?:path|slug)\}(?:/|$)", url_pattern):
+            stem_path = posixpath.dirname(stem_path)  # a folder URL: a/b/index.md is served at /a/b/
         slug = posixpath.basename(stem_path)
         url = target_url or f"/{stem_path}/"
         try:
             dest = url_pattern.format(path=_encode_path(stem_path), slug=_encode_path(slug), url=_encode_url(url))
         except (KeyError, IndexError, ValueError) as exc:
             raise ValueError(f"url_pattern {url_pattern!r}: use only {{path}}, {{slug}} and {{url}} ({exc})") from None
-        dest = re.sub(r"(?<!:)//+", "/", dest)  # "/{url}/" with a url of "/b/", or the site root's index
+        lead = "//" if dest.startswith("//") and not url_pattern.startswith("/{") else ""  # protocol-relative
+        dest = lead + re.sub(r"(?<!:)//+", "/", dest[len(lead):])  # "/{url}/" with a url of "/b/", the root index
         return "[", f"]({_encode_url(dest)})"
     raise ValueError(f"unknown link style {style!r}; expected one of {', '.join(STYLES)}")
 
@@ -279,6 +280,10 @@ def render_link(anchor_text: str, page_rel: str, target_rel: str, style: str, *,
     '[tomatoes](https://x.org/veg/tomatoes/)'
     >>> render_link("Guide", "a.md", "guide/index.md", "url"), render_link("Home", "a/b.md", "_index.md", "url")
     ('[Guide](/guide/)', '[Home](/)')
+    >>> render_link("Guide", "a.md", "guide/index.md", "url", url_pattern="https://x.org/{path}.html")
+    '[Guide](https://x.org/guide/index.html)'
+    >>> render_link("Guide", "a.md", "guide/a.md", "url", url_pattern="//cdn.example.org/{path}/")
+    '[Guide](//cdn.example.org/guide/a/)'
     """
     prefix, suffix = link_pieces(anchor_text, page_rel, target_rel, style, url_pattern=url_pattern,
                                  target_url=target_url, wikilink_name=wikilink_name, corpus_root=corpus_root)

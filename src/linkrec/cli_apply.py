@@ -179,7 +179,7 @@ def apply(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path |
             continue
         try:
             if out.new != out.old:
-                if not page.stat().st_mode & 0o222:
+                if not page.stat().st_mode & 0o222 or not os.access(page, os.W_OK):
                     raise LinkrecError("the page is read-only; nothing written")
                 if page.read_bytes() != out.old:
                     raise LinkrecError("the page changed while linkrec was working on it; nothing written, "

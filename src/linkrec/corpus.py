@@ -93,11 +93,15 @@ class ParsedPage:
 def _glob_forms(glob: str) -> tuple[str, ...]:
     """The forms an ``ignore`` glob matches relative paths in (see :func:`scan`).
 
-    >>> _glob_forms("/keep.md"), _glob_forms("**/draft-*.md")
-    (('keep.md',), ('**/draft-*.md', 'draft-*.md'))
+    >>> _glob_forms("/keep.md"), _glob_forms("**/draft-*.md"), _glob_forms("docs/**/tmp.md")
+    (('keep.md',), ('**/draft-*.md', 'draft-*.md'), ('docs/**/tmp.md', 'docs/tmp.md'))
     """
     g = glob.removeprefix("./").lstrip("/") if glob.startswith(("/", "./")) else glob
-    return (g, g[3:]) if g.startswith("**/") else (g,)
+    forms = [g]
+    if g.startswith("**/"):
+        forms.append(g[3:])
+    forms += [f.replace("/**/", "/") for f in forms if "/**/" in f]
+    return tuple(forms)
 
 
 def scan(root: Path, settings: Settings) -> list[FileEntry]:

@@ -37,7 +37,7 @@ import functools
 import itertools
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 from urllib.parse import unquote
@@ -82,18 +82,21 @@ _EXTRA_LINK_RE = re.compile(
     r"\[(?P<text>[^\[\]\n]*)\]\(\s*(?:\{\{\s*site\.baseurl\s*\}\})?"
     r"(?:\{\{[<%]\s*(?:rel)?ref\s+\"?(?P<ref>[^\"\s>%]+)\"?\s*[>%]\}\}"
     r"|\{%\s*link\s+(?P<link>[^\s%]+)\s*%\})\s*\)"
-    r"|<a\s[^<>]*?\bhref\s*=\s*(?P<q>[\"'])(?P<href>[^\"'<>]*)(?P=q)[^<>]*>(?P<atext>[^<]*)</a\s*>"
-    r"|\{doc\}`(?:(?P<doctext>[^`<]*?)\s*<(?P<docpath>[^`<>]+)>|(?P<docbare>[^`<>]+))`"
-    r"|\{(?P<role>ref|numref|term)\}`(?:(?P<rtext>[^`<]*?)\s*<(?P<rlabel>[^`<>]+)>|(?P<rbare>[^`<>]+))`",
+    r"|<a\s[^<>]{0,2000}?(?<![\w-])href\s*=\s*(?P<q>[\"'])(?P<href>[^\"'<>]*)(?P=q)[^<>]*>(?P<atext>[^<]*)</a\s*>"
+    r"|\{doc\}`(?:(?P<doctext>[^`<]*)<(?P<docpath>[^`<>]+)>|(?P<docbare>[^`<>]+))`"
+    r"|\{(?P<role>ref|numref|term)\}`(?:(?P<rtext>[^`<]*)<(?P<rlabel>[^`<>]+)>|(?P<rbare>[^`<>]+))`",
     re.IGNORECASE)
-_MYST_TARGET_RE = re.compile(r"\(([^()\n]+)\)=[ \t]*(?:\n|$)")
-"""A MyST target line, ``(label)=``, at the start of a paragraph's content."""
 """Links that CommonMark does not see: a Markdown link whose destination is a Hugo ``ref`` /
-``relref`` shortcode or a Jekyll ``{% link %}`` tag, an HTML ``<a href>`` element, and a MyST
-``{doc}`` role (``{doc}`path``` or ``{doc}`text <path>```)."""
+``relref`` shortcode or a Jekyll ``{% link %}`` tag, an HTML ``<a href>`` element, and MyST
+roles (``{doc}`path```, ``{ref}`text <label>```, ``{term}`Name```)."""
+_MYST_TARGET_RE = re.compile(r"^\(([^()\n]+)\)=[ \t]*$", re.MULTILINE)
+"""A MyST target line, ``(label)=``."""
+_MYST_NAME_RE = re.compile(r"^:name:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
+"""A MyST directive's ``:name:`` option (the label ``{numref}`` points at)."""
 _EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*link\s|<a\s|\{(?:doc|ref|numref|term)\}`",
                                  re.IGNORECASE)
-_COMMENT_RE = re.compile(r"(?<![\w%])%%(?:[^%]|%(?!%))*%%(?![\w%])")
+_COMMENT_RE = re.compile(r"^[ \t]*%%[ \t]*\n[\s\S]*?\n[ \t]*%%[ \t]*$"  # %% lines around a block
+                         r"|(?<![\w%`])%%(?=[^\s%`])[^%\n]*(?<=[^\s%`])%%(?![\w%`])", re.MULTILINE)  # on one line
 """An Obsidian comment (``%%hidden%%``, on one line or several): never linkable, its links inactive."""
 _HIDDEN_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("{", re.compile("|".join((
@@ -102,15 +105,16 @@ _HIDDEN_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\{[ \t]*[:.#][^{}\n]*\}|\{[^{}\n]*=[^{}\n]*\}",  # an attribute list, { .class title="x" }
     )))),
     ("[^", re.compile(r"\[\^[^\]\n]*\]")),  # a footnote reference or a footnote definition's label
-    ("$", re.compile(r"\$\$[\s\S]*?\$\$"  # display math; inline math by Pandoc's rule ("$5 and $10" is none)
-                     r"|\$(?=[^\s$])[^$\n]*?(?<=[^\s$\\])\$(?!\d)")),
+    ("$", re.compile(r"^[ \t]*\$\$[ \t]*\n[\s\S]*?\n[ \t]*\$\$[ \t]*$"  # display math on lines of its own
+                     r"|\$\$(?=\S)[^$\n]*?(?<=\S)\$\$"  # display math in a line
+                     r"|\$(?=[^\s$])[^$\n]*?(?<=[^\s$\\])\$(?!\d)", re.MULTILINE)),  # inline math, Pandoc's rule
     ("", re.compile("|".join((  # whole lines (or blocks) of their own
         r"^[ \t]*(?:\([^()\n]+\)=[ \t]*$"  # a MyST target, (label)=
         r"|\*\[[^\]\n]+\]:.*$"  # an abbreviation definition, *[HTML]: ...
         r"|(?:!!!|\?\?\?\+?)[ \t].*$"  # an admonition's title line, !!! note "Title"
         r"|===[ \t]+[\"'].*$"  # a content tab's label, === "Tab"
         r"|:::.*$)",  # a colon fence line (MyST, Docusaurus, Pandoc), :::tip Title
-        r"^(?:import[ \t]+(?:[\w{}*,$ \t]+[ \t]+from[ \t]+)?[\"']"
+        r"^(?:import[ \t][^\n\"']*[\"']"
         r"|export[ \t]+(?:const|let|var|function|default|class|async|\{)).*(?:\n(?![ \t]*\n).*)*",  # MDX ESM
     )), re.MULTILINE)),
 )
@@ -611,7 +615,8 @@ def _extra_links(content: str, pieces: Sequence[_Piece], found: Sequence[_RawLin
             name = " ".join(label.split()).lower()
             target = f"term:{name}" if m.group("role").lower() == "term" else name
             group = "rtext" if m.group("rlabel") else "rbare"
-            out.append(_RawLink("label", target, m.group(group), m.start(), m.end(), m.start(group), m.end(group)))
+            shown = m.group(group).rstrip()
+            out.append(_RawLink("label", target, shown, m.start(), m.end(), m.start(group), m.start(group) + len(shown)))
             continue
         role = m.group("docpath") or m.group("docbare")
         if any(s <= m.start() < e for s, e in taken) if role else any(s < m.end() and m.start() < e for s, e in taken):
@@ -620,9 +625,12 @@ def _extra_links(content: str, pieces: Sequence[_Piece], found: Sequence[_RawLin
             kind, target, group = "ref", _decode(role.strip()), "doctext" if m.group("docpath") else "docbare"
         elif m.group("href") is not None:
             kind, target, group = "html", _decode(m.group("href").strip()), "atext"
+        elif m.group("link"):  # Jekyll: a path from the site root
+            kind, target, group = "ref", "/" + _decode(m.group("link")).lstrip("/"), "text"
         else:
-            kind, target, group = "ref", _decode(m.group("ref") or m.group("link")), "text"
-        out.append(_RawLink(kind, target, m.group(group), m.start(), m.end(), m.start(group), m.end(group)))
+            kind, target, group = "ref", _decode(m.group("ref")), "text"
+        shown = m.group(group).rstrip()
+        out.append(_RawLink(kind, target, shown, m.start(), m.end(), m.start(group), m.start(group) + len(shown)))
     return out
 
 
@@ -675,6 +683,8 @@ class _Analyser:
         self.headings_linkable = headings_linkable
         self.headings: list[str] = []
         self.labels: list[str] = []
+        self.code_blocks: list[tuple[int, int]] = []
+        """Where fenced and indented code blocks stand (text offsets)."""
         self.h1 = ""
         self.blocks: list[str] = []
         self.spans: list[Span] = []
@@ -691,11 +701,15 @@ class _Analyser:
         previous: Token | None = None
         for token in tokens:
             kind = token.type
-            if kind == "inline" and token.content.startswith("(") and previous is not None \
+            if kind == "inline" and "(" in token.content and ")=" in token.content and previous is not None \
                     and previous.type == "paragraph_open":
-                target = _MYST_TARGET_RE.match(token.content)
-                if target:
-                    self.labels.append(" ".join(target.group(1).split()).lower())
+                self.labels.extend(" ".join(t.split()).lower() for t in _MYST_TARGET_RE.findall(token.content))
+            if kind in ("fence", "code_block") and token.map is not None:
+                first, last = self._source_line(token.map[0]), self._source_line(token.map[1]) - 1
+                if first < len(self.lines):
+                    self.code_blocks.append((self.lines.starts[first], self.lines.ends[min(last, len(self.lines) - 1)]))
+                if kind == "fence" and token.info.startswith("{"):  # a MyST directive: its :name: is a label
+                    self.labels.extend(n.lower() for n in _MYST_NAME_RE.findall(token.content))
             if kind == "inline":
                 if previous is not None and token.children and token.map is not None:
                     opener = previous.type
@@ -743,7 +757,7 @@ class _Analyser:
             links = [lk for lk in links if lk.kind != "definition" or lk.target in used]
         hidden: list[tuple[int, int]] = []
         if "%%" in self.text:  # Obsidian comments: hidden text, its links inactive
-            hidden = [(m.start(), m.end()) for m in _COMMENT_RE.finditer(self.text, body_start)]
+            hidden = self._outside_code(_COMMENT_RE.finditer(self.text, body_start))
             links = [lk for lk in links if not any(s <= lk.span.start and lk.span.end <= e for s, e in hidden)]
         if not self.placements:
             return _Analysis(tuple(self.headings), self.h1, "\n\n".join(self.blocks), (), tuple(links),
@@ -760,7 +774,7 @@ class _Analyser:
         text = self.text
         for needle, pattern in _HIDDEN_SYNTAX:
             if needle in text:
-                hidden += [(m.start(), m.end()) for m in pattern.finditer(text, body_start)]
+                hidden += self._outside_code(pattern.finditer(text, body_start))
         if "{" in text and (self.mdx or _MDX_HINT_RE.search(text, body_start)):
             hidden += [(m.start(), m.end()) for m in _EXPRESSION_RE.finditer(text, body_start)]
         blocked = sorted([(lk.span.start, lk.span.end) for lk in links] + hidden)
@@ -780,6 +794,19 @@ class _Analyser:
             wrappable=code,
             labels=tuple(dict.fromkeys(self.labels)),
         )
+
+    def _outside_code(self, matches: Iterator[re.Match[str]]) -> list[tuple[int, int]]:
+        """The ``(start, end)`` of the matches that do not start inside code (a code block, or an
+        inline code span of prose): a ``%%`` or ``$$`` in code opens nothing."""
+        code = sorted([*self.code_blocks, *((c.start, c.end) for c in self.code_spans)])
+        starts = [s for s, _ in code]
+        out = []
+        for m in matches:
+            k = bisect.bisect_right(starts, m.start()) - 1
+            if k >= 0 and m.start() < code[k][1]:
+                continue
+            out.append((m.start(), m.end()))
+        return out
 
     def _source_line(self, parsed_line: int) -> int:
         """Convert a markdown-it line number to a 0-based source line."""

@@ -160,7 +160,7 @@ class Resolver:
         if kind == "ref":
             path = unquote(urlsplit(target).path)
             return (self.resolve(path, source) or self._lookup_path(posixpath.normpath(path.lstrip("/")))
-                    or self._resolve_wikilink(path))
+                    or self._unique_name(path))
         known = self._targets.get(target)
         if known is None:
             if len(self._targets) >= _TARGETS_MAX:
@@ -204,6 +204,11 @@ class Resolver:
                 return self._parse_target(path[len(self._base_path):])  # "/docs/a/" under base_url ".../docs"
             return None, hit
         return path, None
+
+    def _unique_name(self, path: str) -> str | None:
+        """The one page whose file name is ``path``'s (extension optional), or None (none, or several)."""
+        cands = self._stems.get(_name(posixpath.splitext(posixpath.basename(path))[0]), [])
+        return cands[0] if len(cands) == 1 else None
 
     def _resolve_wikilink(self, target: str) -> str | None:
         """Obsidian order: exact path, then unique file name, then title or alias."""

@@ -199,7 +199,9 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
             try:
                 data = _read_toml(pyproject)
             except ConfigError as exc:  # another project's broken file does not stop linkrec
-                logger.warning("%s; its [tool.linkrec], if any, is not read", exc)
+                if "[tool.linkrec" in pyproject.read_text(encoding="utf-8", errors="replace"):
+                    raise  # ours: its settings must not be skipped silently
+                logger.warning("%s; it has no [tool.linkrec] and is passed over", exc)
                 continue
             table = data.get("tool", {}).get("linkrec")
             if isinstance(table, dict):
