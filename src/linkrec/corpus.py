@@ -119,8 +119,8 @@ def scan(root: Path, settings: Settings) -> list[FileEntry]:
     exts = tuple(e.lower() for e in settings.extensions)
     out: list[FileEntry] = []
 
-    # As in .gitignore: "/a.md" and "./a.md" are anchored at the root, and "**/x" also matches x
-    # at the root.
+    # Globs match the path from the root ("/a.md" and "./a.md" too); "**/x" also matches x at the
+    # root and "a/**/b" also matches a/b, as in .gitignore.
     globs = tuple(dict.fromkeys(g2 for g in settings.ignore for g2 in _glob_forms(g)))
 
     def ignored(rel: str) -> bool:
