@@ -443,11 +443,9 @@ def test_a_target_named_thousands_of_times_is_placed_among_its_first_places(
 
 
 def test_a_link_to_a_file_name_with_hash_or_question_mark_is_recognised(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "c#sharp.md").write_text("# C sharp\n\nThe C sharp language.\n")
-    (corpus / "faq?.md").write_text("# Questions\n\nQuestions we hear often.\n")
-    (corpus / "other.md").write_text("# Other\n\nNothing here.\n")
+    corpus = _site(tmp_path / "c", {"c#sharp.md": "# C sharp\n\nThe C sharp language.\n",
+                                    "faq?.md": "# Questions\n\nQuestions we hear often.\n",
+                                    "other.md": "# Other\n\nNothing here.\n"})
     rec = Recommender.open(corpus, tmp_path / "m")
     linked = "See [C sharp](c%23sharp.md) and [FAQ](faq%3F.md). C sharp and Questions.\n"
     named = {"c#sharp.md", "faq?.md"}
@@ -455,18 +453,26 @@ def test_a_link_to_a_file_name_with_hash_or_question_mark_is_recognised(tmp_path
     assert not named & {s.target for s in rec.suggest(linked, path="p.md").links}
 
 
+def _site(root: Path, pages: dict[str, str]) -> Path:
+    """Write a small hand-made corpus (path -> text) under ``root``; return ``root``."""
+    for name, text in pages.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
 def test_myst_ref_and_term_roles_link_to_the_page_defining_the_label(tmp_path: Path) -> None:
     from linkrec.sitereport import build_report
 
-    corpus = tmp_path / "book"
-    corpus.mkdir()
-    (corpus / "setup.md").write_text("(setup-label)=\n# Installation Guide\n\nInstall the tool with pip.\n")
-    (corpus / "glossary.md").write_text("# Glossary\n\n```{glossary}\nOpen Data\n  Data anyone may use.\n```\n")
-    (corpus / "open.md").write_text("# Open Data\n\nOpen data anyone may use and share.\n")
-    (corpus / "other.md").write_text("# Other\n\nNothing here.\n")
+    corpus = _site(tmp_path / "book", {
+        "setup.md": "(setup-label)=\n# Installation Guide\n\nInstall the tool with pip.\n",
+        "glossary.md": "# Glossary\n\n```{glossary}\nOpen Data\n  Data anyone may use.\n```\n",
+        "open.md": "# Open Data\n\nOpen data anyone may use and share.\n",
+        "other.md": "# Other\n\nNothing here.\n",
+        "intro.md": "# Intro\n\nRead the Installation Guide ({ref}`setup <setup-label>`) and the Open Data "
+                    "entry {term}`Open Data`, then [the guide](setup-label) and {ref}`missing-label`.\n",
+    })
     page = corpus / "intro.md"
-    page.write_text("# Intro\n\nRead the Installation Guide ({ref}`setup <setup-label>`) and the Open Data "
-                    "entry {term}`Open Data`, then [the guide](setup-label) and {ref}`missing-label`.\n")
     rec = Recommender.open(corpus, tmp_path / "m")
     found = {s.target for s in rec.suggest_file(page).links}
     assert "setup.md" not in found and "glossary.md" not in found
@@ -484,14 +490,14 @@ def test_myst_ref_and_term_roles_link_to_the_page_defining_the_label(tmp_path: P
 
 def test_the_api_reads_the_config_file_and_refreshes_a_long_lived_recommender(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = tmp_path / "site"
+    site = _site(tmp_path / "site", {
+        "linkrec.toml": 'exclude_targets = ["potassium.md"]\n',
+        "pages/potassium.md": "# Potassium\n\nPotassium helps muscles.\n",
+        "pages/magnesium.md": "# Magnesium\n\nMagnesium helps sleep.\n",
+        "pages/sleep.md": "# Sleep\n\nSleep well.\n",
+        "pages/bread.md": "# Bread\n\nBake bread.\n",
+    })
     corpus = site / "pages"
-    corpus.mkdir(parents=True)
-    (site / "linkrec.toml").write_text('exclude_targets = ["potassium.md"]\n')
-    (corpus / "potassium.md").write_text("# Potassium\n\nPotassium helps muscles.\n")
-    (corpus / "magnesium.md").write_text("# Magnesium\n\nMagnesium helps sleep.\n")
-    (corpus / "sleep.md").write_text("# Sleep\n\nSleep well.\n")
-    (corpus / "bread.md").write_text("# Bread\n\nBake bread.\n")
     monkeypatch.chdir(tmp_path)
     rec = Recommender.open("site/pages", "site/.model")  # relative paths, no settings given
     assert rec.settings.exclude_targets == ("potassium.md",)  # from site/linkrec.toml
@@ -510,12 +516,10 @@ def test_the_api_reads_the_config_file_and_refreshes_a_long_lived_recommender(
 
 def test_the_api_finds_the_configs_model_and_refresh_sees_another_process_refresh(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = tmp_path / "site"
+    site = _site(tmp_path / "site", {"linkrec.toml": 'model = ".linkrec/model"\n',
+                                     "pages/alpha.md": "# Alpha\n\nAlpha text.\n",
+                                     "pages/beta.md": "# Beta\n\nBeta text.\n"})
     corpus = site / "pages"
-    corpus.mkdir(parents=True)
-    (site / "linkrec.toml").write_text('model = ".linkrec/model"\n')
-    (corpus / "alpha.md").write_text("# Alpha\n\nAlpha text.\n")
-    (corpus / "beta.md").write_text("# Beta\n\nBeta text.\n")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
