@@ -856,6 +856,13 @@ def test_myst_directive_names_and_stacked_targets_are_labels() -> None:
     assert parse_document(text, "a.md").labels == ("old-label", "install", "fig-alpha")
 
 
+def test_mkdocs_admonition_bodies_are_prose() -> None:
+    text = ('!!! note "Caching layer"\n\n    The Deployment guide explains it.\n\n'
+            "??? tip\n    Collapsible body mentions Deployment.\n\nAfter.\n")
+    doc = parse_document(text, "a.md")
+    assert slices(doc) == ["The Deployment guide explains it.", "Collapsible body mentions Deployment.", "After."]
+
+
 def test_unclosed_front_matter_is_markdown() -> None:
     doc = parse_document("---\ntitle: x\n", "a.md")
     assert doc.meta == {}

@@ -26,7 +26,8 @@ Beyond CommonMark:
   Jekyll ``{% link %}`` tag (kind ``ref``), and HTML ``<a href>`` elements (kind ``html``);
 * template tags (Hugo shortcodes, Jekyll/Liquid ``{% %}`` and ``{{ }}``) and Obsidian comments
   (``%%hidden%%``, whose links are inactive) are never linkable;
-* front matter is YAML between ``---`` lines or TOML between ``+++`` lines.
+* front matter is YAML between ``---`` lines or TOML between ``+++`` lines;
+* MkDocs admonitions (``!!! note "Title"``, ``??? tip``) are boxes whose indented body is prose.
 """
 
 from __future__ import annotations
@@ -351,6 +352,9 @@ def _markdown() -> MarkdownIt:
                                  parseLinkDestination=helpers.parseLinkDestination,
                                  parseLinkTitle=helpers.parseLinkTitle)
     md.enable(["table", "strikethrough"])
+    from mdit_py_plugins.admon import admon_plugin
+
+    md.use(admon_plugin)  # MkDocs / Python-Markdown "!!! note" and "??? tip" boxes: their indented body is prose
     # Keep escapes and entities as separate ``text_special`` tokens so text tokens stay literal.
     md.disable("text_join")
     ruler = md.inline.ruler
