@@ -529,3 +529,16 @@ def test_the_api_finds_the_configs_model_and_refresh_sees_another_process_refres
     Recommender.open(corpus)  # another process refreshes the shared model first
     assert rec.refresh() is True  # this recommender's pages did change
     assert rec.refresh() is False
+
+
+def test_no_anchor_takes_part_of_a_title_it_cannot_take_whole(tmp_path: Path) -> None:
+    corpus = _site(tmp_path / "c", {"grinder.md": "# Burr Grinder\n\nA burr grinder crushes coffee beans evenly.\n",
+                                    "tea.md": "# Tea\n\nTea guide.\n", "other.md": "# Other\n\nNothing here.\n"})
+    rec = Recommender.open(corpus, tmp_path / "m")
+    beside = "Read the [tea guide](tea.md) burr grinder notes before espresso.\n"  # the whole title touches a link
+    anchor = {s.target: s.anchor for s in rec.suggest(beside, path="p.md").links}.get("grinder.md")
+    assert anchor is None or anchor.text.lower() == "burr grinder", anchor
+    (corpus / ".linkrec-ignore").write_text('anchor "burr grinder"\n')
+    plain = "The burr grinder must be clean.\n"
+    anchor = {s.target: s.anchor for s in Recommender.open(corpus, tmp_path / "m").suggest(plain).links}.get("grinder.md")
+    assert anchor is None, anchor  # not "burr" nor "grinder" alone

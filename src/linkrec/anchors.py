@@ -301,6 +301,36 @@ def title_words(index: LinkIndex, target: int) -> frozenset[str]:
     return frozenset(analysis.words(index.records[target].title))
 
 
+def outermost(ms: Sequence[Mention]) -> list[Mention]:
+    """``ms`` (one target's places) without those that lie inside a longer one of as good a kind
+    (:data:`PRIORITY`): a link never takes part of a phrase that names its target ("burr [grinder]"
+    inside the title "burr grinder"), even where the whole phrase may not be the anchor (beside
+    another link, or an ignored phrase). An alias inside a longer partial title stays a place.
+
+    >>> ms = [Mention(0, 4, 16, ("burr", "grinder"), "title", 1.0), Mention(0, 9, 16, ("grinder",), "term", 1.0),
+    ...       Mention(0, 20, 27, ("grinder",), "term", 1.0), Mention(0, 30, 43, ("grow", "tomato"), "partial", 1.0),
+    ...       Mention(0, 35, 43, ("tomato",), "alias", 1.0)]
+    >>> [(m.start, m.end) for m in outermost(ms)]
+    [(4, 16), (20, 27), (30, 43), (35, 43)]
+    """
+    best: dict[tuple[int, int], int] = {}
+    for m in ms:
+        k = (m.start, m.end)
+        best[k] = min(best.get(k, 9), PRIORITY.get(m.source, 9))
+    spans = sorted(best, key=lambda se: (se[0], -se[1]))
+    longest = max((e - s for s, e in spans), default=0)
+    dropped: set[tuple[int, int]] = set()
+    for i, (start, end) in enumerate(spans):
+        j = i - 1
+        while j >= 0 and spans[j][0] >= start - longest:
+            s2, e2 = spans[j]
+            if s2 <= start and end <= e2 and (s2, e2) != (start, end) and best[s2, e2] <= best[start, end]:
+                dropped.add((start, end))
+                break
+            j -= 1
+    return [m for m in ms if (m.start, m.end) not in dropped]
+
+
 def link_spans(doc: Document) -> list[tuple[int, int]]:
     """Where the page's own links stand in its text (reference definitions, on lines of their
     own, left out): no new anchor goes right beside one (:func:`beside_link`)."""

@@ -478,7 +478,7 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
     common = features.shared_terms_of(index, page.q, targets)
     for t in targets:
         ms, shared[t] = features.anchor_candidates(index, page, t, common[t])
-        anchor_cands[t] = [m for m in ms if budget.anchor_allowed(text, m)]
+        anchor_cands[t] = [m for m in anchors_mod.outermost(ms) if budget.anchor_allowed(text, m)]
     scorer = learn.anchor_scorer(index, text, page.holdout)
     chosen = anchors_mod.choose_anchors(targets, anchor_cands, scorer,
                                         priors=[math.log(max(float(scores[r]), 1e-6)) for r in order], text=text,

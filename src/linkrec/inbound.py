@@ -189,7 +189,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         text, links = src.doc.text, anchors_mod.link_spans(src.doc)
 
         def usable(ms: list[Mention]) -> list[Mention]:
-            return [m for m in anchors_mod.linkable_places(text, src.doc.linkable, ms, title_words)
+            return [m for m in anchors_mod.outermost(anchors_mod.linkable_places(text, src.doc.linkable, ms, title_words))
                     if not rules.blocks_anchor(rec.path, text[m.start:m.end]) and not anchors_mod.beside_link(text, m, links)]
 
         allowed = usable(found)
