@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from linkrec import Recommender, rank
+from linkrec import Recommender, Settings, rank
 from linkrec.cli import cli
 
 DEMO = Path(__file__).resolve().parent.parent / "corpus"
@@ -115,3 +115,22 @@ def test_inbound_anchors_keep_words_whole_and_apart_from_links(tmp_path: Path) -
     report = rec.inbound("# Pocket costs\n\nPocket costs are what you pay yourself.\n", path="pocket-costs.md")
     anchor = next(x.anchor for x in report.links if x.source == "money.md")
     assert anchor is not None and (anchor.start, anchor.text) == (text.index("pocket costs fall"), "pocket costs")
+
+
+def test_inbound_follows_suggest_for_excluded_draft_and_unindexed_pages(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "grinder.md").write_text("# Burr Grinder\n\nA burr grinder crushes coffee beans.\n")
+    (corpus / "coffee.md").write_text("# Coffee\n\nUse a burr grinder and see [the draft](drafts/secret.md).\n")
+    (corpus / "espresso.md").write_text("# Espresso\n\nEspresso needs a burr grinder and a secret roast.\n")
+    (corpus / "drafts").mkdir()
+    (corpus / "drafts" / "secret.md").write_text("# Secret Roast\n\nA secret roast.\n")
+    rec = Recommender.open(corpus, tmp_path / "m", settings=Settings(ignore=("drafts/*",)))
+    assert {s.source for s in rec.inbound_file(corpus / "grinder.md").links} >= {"coffee.md", "espresso.md"}
+    excluded = Recommender.open(corpus, tmp_path / "m2", settings=Settings(ignore=("drafts/*",),
+                                                                          exclude_targets=("grinder.md",)))
+    assert excluded.inbound_file(corpus / "grinder.md").links == ()  # suggest never offers it either
+    sources = {s.source for s in rec.inbound_file(corpus / "drafts" / "secret.md").links}
+    assert "coffee.md" not in sources  # it already links the ignored page
+    draft = rec.inbound("---\ntitle: Burr Grinder\ndraft: true\n---\nA burr grinder.\n", path=corpus / "grinder.md")
+    assert draft.links == ()

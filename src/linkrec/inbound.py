@@ -9,6 +9,7 @@ for a page equals that page's score in the source's own suggestions.
 
 from __future__ import annotations
 
+import fnmatch
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,8 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
     rules = rules or IgnoreRules()
     display = path or "<text>"
     page = features.analyse_page(index, text, corpus_rel=corpus_rel, display=display, settings=settings)
+    if page.doc.draft or (corpus_rel and any(fnmatch.fnmatch(corpus_rel, g) for g in settings.exclude_targets)):
+        return InboundReport(display, ())  # never a link target: suggest offers it to no page
     target = page.self_id
     tid = -1 if target is None else target
     names: dict[tuple[str, ...], list[tuple[int, str]]] = {}
@@ -142,6 +145,9 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         rec = index.records[s]
         if rules.blocks_target(rec.path, corpus_rel or "") or (corpus_rel and corpus_rel in rules.targets):
             continue
+        if target is None and corpus_rel and any(index.resolver.resolve(t, rec.path, kind=k) == corpus_rel
+                                                 for k, t, _ in rec.links):
+            continue  # already links to this page, which the model does not hold (a draft, an ignored page)
         src = cache.get(rec.path)
         if src is None:
             continue
