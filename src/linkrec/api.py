@@ -263,10 +263,9 @@ class Recommender:
         """Load (refreshing or building as needed) the model of ``corpus`` kept in ``model``.
 
         ``model`` defaults to the config file's ``model``, else the folder ``models`` of the current
-        directory. Without ``settings``,
-        those of the nearest ``linkrec.toml`` (or ``pyproject.toml`` with ``[tool.linkrec]``) from
-        the corpus folder up are used, as ``linkrec`` itself would find them from there, else the
-        defaults. Both folders are kept as absolute paths, so a later change of the working
+        directory. Without ``settings``, those of the nearest ``linkrec.toml`` (or
+        ``pyproject.toml`` with ``[tool.linkrec]``) from the corpus folder up are used, as
+        ``linkrec`` itself would find them from there, else the defaults. Both folders are kept as absolute paths, so a later change of the working
         directory changes nothing.
 
         Raises
