@@ -134,3 +134,17 @@ def test_inbound_follows_suggest_for_excluded_draft_and_unindexed_pages(tmp_path
     assert "coffee.md" not in sources  # it already links the ignored page
     draft = rec.inbound("---\ntitle: Burr Grinder\ndraft: true\n---\nA burr grinder.\n", path=corpus / "grinder.md")
     assert draft.links == ()
+
+
+def test_inbound_anchors_respect_skip_sentences_in_the_source(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "kettle.md").write_text("# Kettle\n\nA kettle boils water.\n")
+    tea = "# Tea\n\nThe kettle sings first. Then pour the kettle over the leaves.\n"
+    (corpus / "tea.md").write_text(tea)
+    (corpus / "other.md").write_text("# Other\n\nNothing here.\n")
+    rec = Recommender.open(corpus, tmp_path / "m", settings=Settings(skip_sentences=1))
+    found = {s.source: s.anchor for s in rec.inbound_file(corpus / "kettle.md").links}
+    anchor = found["tea.md"]
+    assert anchor is not None and anchor.start > tea.index("first.")  # not in the first sentence
+    assert anchor.start == {s.target: s.anchor for s in rec.suggest_file(corpus / "tea.md").links}["kettle.md"].start

@@ -331,6 +331,23 @@ def outermost(ms: Sequence[Mention]) -> list[Mention]:
     return [m for m in ms if (m.start, m.end) not in dropped]
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s|$)")
+
+
+def first_allowed(doc: Document, skip_sentences: int) -> int:
+    """Where anchors may start with the ``skip_sentences`` link budget: after the first N
+    sentences of the page's linkable body (0 when N is 0).
+
+    >>> from linkrec.markdown import parse_document
+    >>> first_allowed(parse_document("# T\\n\\nOne. Two. Three.\\n", "a.md"), 2)  # after "One. Two."
+    14
+    """
+    if not skip_sentences or not doc.linkable:
+        return 0
+    ends = [m.end() for m in _SENTENCE_END_RE.finditer(doc.text, doc.linkable[0].start)]
+    return ends[skip_sentences - 1] if len(ends) >= skip_sentences else len(doc.text)
+
+
 def link_spans(doc: Document) -> list[tuple[int, int]]:
     """Where the page's own links stand in its text (reference definitions, on lines of their
     own, left out): no new anchor goes right beside one (:func:`beside_link`)."""

@@ -10,7 +10,6 @@ import fnmatch
 import gc
 import logging
 import math
-import re
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -400,7 +399,6 @@ def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corp
     return PageReport(display, links, kws, tuple(budget.suppressed) if explain else None)
 
 
-_SENTENCE_END_RE = re.compile(r"[.!?](?=\s|$)")
 
 
 class _Budget:
@@ -417,12 +415,7 @@ class _Budget:
             n_words = len(analysis.words(doc.body))
             caps.append((max(1, n_words // settings.words_per_link), "words_per_link"))
         self.cap, self.cap_rule = min(caps)
-        self.first_allowed = 0
-        if settings.skip_sentences and doc.linkable:
-            start = doc.linkable[0].start
-            ends = [m.end() for m in _SENTENCE_END_RE.finditer(doc.text, start)]
-            k = settings.skip_sentences
-            self.first_allowed = ends[k - 1] if len(ends) >= k else len(doc.text)
+        self.first_allowed = anchors_mod.first_allowed(doc, settings.skip_sentences)
         self.suppressed: list[Suppressed] = []
 
     def target_rule(self, target: str, score: float) -> str | None:

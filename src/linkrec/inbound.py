@@ -193,10 +193,12 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         shared = _shared(index, s_row, q)
         meta.append((s, None, src, shared))
         text, links = src.doc.text, anchors_mod.link_spans(src.doc)
+        skip_to = anchors_mod.first_allowed(src.doc, settings.skip_sentences)
 
         def usable(ms: list[Mention]) -> list[Mention]:
             return [m for m in anchors_mod.outermost(anchors_mod.linkable_places(text, src.doc.linkable, ms, title_words))
-                    if not rules.blocks_anchor(rec.path, text[m.start:m.end]) and not anchors_mod.beside_link(text, m, links)]
+                    if m.start >= skip_to and not rules.blocks_anchor(rec.path, text[m.start:m.end])
+                    and not anchors_mod.beside_link(text, m, links)]
 
         allowed = usable(found)
         if not allowed:
