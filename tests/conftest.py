@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,17 @@ def garden(tmp_path: Path) -> Path:
     dest = tmp_path / "garden"
     shutil.copytree(FIXTURES / "corpus", dest)
     return dest
+
+
+@pytest.fixture
+def write_site() -> Callable[[Path, dict[str, str]], Path]:
+    """A function writing a small hand-made corpus (page path -> text) under a folder, which it
+    returns."""
+
+    def write(root: Path, pages: dict[str, str]) -> Path:
+        for name, text in pages.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text)
+        return root
+
+    return write

@@ -434,7 +434,7 @@ def test_reject_writes_rule_and_apply_honours_it(garden: Path, tmp_path: Path,
     assert code == 0, err
     doc = parse_document(page.read_text(encoding="utf-8"), "watering.md")
     resolver = api.Recommender.open(garden, model).index.resolver
-    linked = {resolver.resolve(lk.target, "watering.md", wikilink=lk.kind == "wikilink") for lk in doc.links}
+    linked = {resolver.resolve(lk.target, "watering.md", kind=lk.kind) for lk in doc.links}
     assert target not in linked
 
 

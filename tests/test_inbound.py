@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -117,14 +118,14 @@ def test_inbound_anchors_keep_words_whole_and_apart_from_links(tmp_path: Path) -
     assert anchor is not None and (anchor.start, anchor.text) == (text.index("pocket costs fall"), "pocket costs")
 
 
-def test_inbound_follows_suggest_for_excluded_draft_and_unindexed_pages(tmp_path: Path) -> None:
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "grinder.md").write_text("# Burr Grinder\n\nA burr grinder crushes coffee beans.\n")
-    (corpus / "coffee.md").write_text("# Coffee\n\nUse a burr grinder and see [the draft](drafts/secret.md).\n")
-    (corpus / "espresso.md").write_text("# Espresso\n\nEspresso needs a burr grinder and a secret roast.\n")
-    (corpus / "drafts").mkdir()
-    (corpus / "drafts" / "secret.md").write_text("# Secret Roast\n\nA secret roast.\n")
+def test_inbound_follows_suggest_for_excluded_draft_and_unindexed_pages(
+        tmp_path: Path, write_site: Callable[[Path, dict[str, str]], Path]) -> None:
+    corpus = write_site(tmp_path / "c", {
+        "grinder.md": "# Burr Grinder\n\nA burr grinder crushes coffee beans.\n",
+        "coffee.md": "# Coffee\n\nUse a burr grinder and see [the draft](drafts/secret.md).\n",
+        "espresso.md": "# Espresso\n\nEspresso needs a burr grinder and a secret roast.\n",
+        "drafts/secret.md": "# Secret Roast\n\nA secret roast.\n",
+    })
     rec = Recommender.open(corpus, tmp_path / "m", settings=Settings(ignore=("drafts/*",)))
     assert {s.source for s in rec.inbound_file(corpus / "grinder.md").links} >= {"coffee.md", "espresso.md"}
     excluded = Recommender.open(corpus, tmp_path / "m2", settings=Settings(ignore=("drafts/*",),

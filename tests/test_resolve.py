@@ -65,11 +65,11 @@ def test_markdown_targets(resolver: Resolver, target: str, source: str, expected
     ],
 )
 def test_wikilinks(resolver: Resolver, target: str, expected: str | None) -> None:
-    assert resolver.resolve(target, "c.md", wikilink=True) == expected
+    assert resolver.resolve(target, "c.md", kind="wikilink") == expected
 
 
 def test_wikilink_ambiguous_file_name_prefers_shallowest(resolver: Resolver) -> None:
-    assert resolver.resolve("b", "c.md", wikilink=True) == "dir/b.md"
+    assert resolver.resolve("b", "c.md", kind="wikilink") == "dir/b.md"
 
 
 def test_decomposed_file_names_and_links_match_composed_ones() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from linkrec import Anchor, PageReport, Recommender, Settings
 from linkrec.markdown import parse_document
 
+WriteSite = Callable[[Path, dict[str, str]], Path]
+"""The ``write_site`` fixture (conftest): writes a small hand-made corpus."""
 
 @pytest.fixture
 def rec(garden: Path, tmp_path: Path) -> Recommender:
@@ -442,8 +445,8 @@ def test_a_target_named_thousands_of_times_is_placed_among_its_first_places(
     assert anchor is not None and anchor.start == text.index("Monitoring Dashboard")
 
 
-def test_a_link_to_a_file_name_with_hash_or_question_mark_is_recognised(tmp_path: Path) -> None:
-    corpus = _site(tmp_path / "c", {"c#sharp.md": "# C sharp\n\nThe C sharp language.\n",
+def test_a_link_to_a_file_name_with_hash_or_question_mark_is_recognised(tmp_path: Path, write_site: WriteSite) -> None:
+    corpus = write_site(tmp_path / "c", {"c#sharp.md": "# C sharp\n\nThe C sharp language.\n",
                                     "faq?.md": "# Questions\n\nQuestions we hear often.\n",
                                     "other.md": "# Other\n\nNothing here.\n"})
     rec = Recommender.open(corpus, tmp_path / "m")
@@ -453,18 +456,10 @@ def test_a_link_to_a_file_name_with_hash_or_question_mark_is_recognised(tmp_path
     assert not named & {s.target for s in rec.suggest(linked, path="p.md").links}
 
 
-def _site(root: Path, pages: dict[str, str]) -> Path:
-    """Write a small hand-made corpus (path -> text) under ``root``; return ``root``."""
-    for name, text in pages.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
-
-
-def test_myst_ref_and_term_roles_link_to_the_page_defining_the_label(tmp_path: Path) -> None:
+def test_myst_ref_and_term_roles_link_to_the_page_defining_the_label(tmp_path: Path, write_site: WriteSite) -> None:
     from linkrec.sitereport import build_report
 
-    corpus = _site(tmp_path / "book", {
+    corpus = write_site(tmp_path / "book", {
         "setup.md": "(setup-label)=\n# Installation Guide\n\nInstall the tool with pip.\n",
         "glossary.md": "# Glossary\n\n```{glossary}\nOpen Data\n  Data anyone may use.\n```\n",
         "open.md": "# Open Data\n\nOpen data anyone may use and share.\n",
@@ -489,8 +484,8 @@ def test_myst_ref_and_term_roles_link_to_the_page_defining_the_label(tmp_path: P
 
 
 def test_the_api_reads_the_config_file_and_refreshes_a_long_lived_recommender(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = _site(tmp_path / "site", {
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_site: WriteSite) -> None:
+    site = write_site(tmp_path / "site", {
         "linkrec.toml": 'exclude_targets = ["potassium.md"]\n',
         "pages/potassium.md": "# Potassium\n\nPotassium helps muscles.\n",
         "pages/magnesium.md": "# Magnesium\n\nMagnesium helps sleep.\n",
@@ -515,8 +510,8 @@ def test_the_api_reads_the_config_file_and_refreshes_a_long_lived_recommender(
 
 
 def test_the_api_finds_the_configs_model_and_refresh_sees_another_process_refresh(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = _site(tmp_path / "site", {"linkrec.toml": 'model = ".linkrec/model"\n',
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_site: WriteSite) -> None:
+    site = write_site(tmp_path / "site", {"linkrec.toml": 'model = ".linkrec/model"\n',
                                      "pages/alpha.md": "# Alpha\n\nAlpha text.\n",
                                      "pages/beta.md": "# Beta\n\nBeta text.\n"})
     corpus = site / "pages"
@@ -531,8 +526,8 @@ def test_the_api_finds_the_configs_model_and_refresh_sees_another_process_refres
     assert rec.refresh() is False
 
 
-def test_no_anchor_takes_part_of_a_title_it_cannot_take_whole(tmp_path: Path) -> None:
-    corpus = _site(tmp_path / "c", {"grinder.md": "# Burr Grinder\n\nA burr grinder crushes coffee beans evenly.\n",
+def test_no_anchor_takes_part_of_a_title_it_cannot_take_whole(tmp_path: Path, write_site: WriteSite) -> None:
+    corpus = write_site(tmp_path / "c", {"grinder.md": "# Burr Grinder\n\nA burr grinder crushes coffee beans evenly.\n",
                                     "tea.md": "# Tea\n\nTea guide.\n", "other.md": "# Other\n\nNothing here.\n"})
     rec = Recommender.open(corpus, tmp_path / "m")
     beside = "Read the [tea guide](tea.md) burr grinder notes before espresso.\n"  # the whole title touches a link

@@ -28,8 +28,9 @@ _WORD_MARK_RE = re.compile(rf"[^\W_]+(?:[{_MARKS}]+[^\W_]*)*(?:['’][^\W_]+(?:[
 """A word of decomposed text, its combining marks included (see :func:`word_spans`)."""
 
 
-def _composed(text: str) -> str:
-    """``text`` in composed form (NFC) when it holds combining marks, else unchanged (fast)."""
+def composed(text: str) -> str:
+    """``text`` in composed form (NFC) when it holds combining marks, else unchanged (fast): a
+    word or file name saved decomposed (as macOS may) then matches the same one typed composed."""
     return unicodedata.normalize("NFC", text) if _MARK_RE.search(text) else text
 
 # scikit-learn's English stop words (``sklearn.feature_extraction.text.ENGLISH_STOP_WORDS``, from the
@@ -133,7 +134,7 @@ def is_content_word(word: str) -> bool:
 
 def words(text: str) -> list[str]:
     """The lower-case words of ``text`` in order (composed: "café" however it is saved)."""
-    return _WORD_RE.findall(_composed(text.lower()))
+    return _WORD_RE.findall(composed(text.lower()))
 
 
 def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str]]:
@@ -190,7 +191,7 @@ def terms(text: str) -> list[str]:
     ['muscl', 'cramp', 'muscl cramp', 'heat']
     """
     out: list[str] = []
-    for line in _composed(text.lower()).split("\n"):
+    for line in composed(text.lower()).split("\n"):
         _line_terms(_TERM_TOKEN_RE.findall(line), out)
     return out
 
@@ -205,7 +206,7 @@ def terms_and_words(text: str) -> tuple[list[str], list[str]]:
     """
     out: list[str] = []
     all_words: list[str] = []
-    for line in _composed(text.lower()).split("\n"):
+    for line in composed(text.lower()).split("\n"):
         tokens = _TERM_TOKEN_RE.findall(line)
         all_words.extend(w for w in tokens if len(w) > 1 or w.isalnum())
         _line_terms(tokens, out)

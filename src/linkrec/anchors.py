@@ -732,10 +732,13 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
             options.extend((int(named and not occs[i].sources - {"term"}), -float(scores[i]) - prior, rank,
                             occs[i].mention.start, occs[i]) for i in range(len(occs)))
         else:
-            title = titles.get(target, ()) if titles is not None else ()
-            ranked = sorted(occs, key=lambda o: (preference(o.mention)[0],
-                                                 o.mention.source == "term" and not set(o.mention.key) & set(title),
-                                                 *preference(o.mention)[1:]))
+            title = set(titles.get(target, ())) if titles is not None else set()
+
+            def fixed_rank(o: Occurrence) -> tuple[object, ...]:  # a shared term of the title before other terms
+                kind, start, longer = preference(o.mention)
+                return kind, o.mention.source == "term" and title.isdisjoint(o.mention.key), start, longer
+
+            ranked = sorted(occs, key=fixed_rank)
             options.extend((0, float(k), rank, o.mention.start, o) for k, o in enumerate(ranked))
     if scorer is None:
         options.sort(key=lambda x: (x[2], x[1]))  # fixed rules: the best target first

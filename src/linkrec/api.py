@@ -238,7 +238,8 @@ class Recommender:
 
     def __init__(self, index: LinkIndex, corpus: Path, settings: Settings, model: Path | None = None) -> None:
         self.index = index
-        self.corpus = corpus
+        self.corpus = Path(os.path.abspath(corpus))
+        """The corpus folder, absolute (a later change of the working directory changes nothing)."""
         self.settings = settings
         self.model = model
         """The model folder (None when the index was not read from one: :meth:`refresh` cannot run)."""
@@ -303,7 +304,7 @@ class Recommender:
         if path is None:
             return None
         try:
-            rel = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(self.corpus)))
+            rel = Path(os.path.abspath(path)).relative_to(self.corpus)
         except ValueError:
             return None
         return rel.as_posix()
@@ -330,7 +331,7 @@ class Recommender:
         """
         return suggest(self.index, text, path=path, corpus_rel=self.corpus_path(path), settings=self.settings,
                        limit=limit, keywords=keywords, min_score=min_score, rules=self.rules, explain=explain,
-                       corpus_root=os.path.abspath(self.corpus))
+                       corpus_root=str(self.corpus))
 
 
     def inbound(self, text: str, path: Path | str | None = None, *, limit: int | None = None,
@@ -397,8 +398,6 @@ def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corp
     links = _rank_links(index, page, settings, budget) if limit else ()
     kws = keywords_mod.missing_keywords(index, page.terms.keys(), page.near, page.sims, limit=n_keywords)
     return PageReport(display, links, kws, tuple(budget.suppressed) if explain else None)
-
-
 
 
 class _Budget:

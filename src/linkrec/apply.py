@@ -149,7 +149,7 @@ def detect_style(index: LinkIndex) -> str:
     for rec in index.records:
         for kind, target, _text in rec.links:
             if kind == "wikilink":
-                if resolve(target, rec.path, wikilink=True) is not None:
+                if resolve(target, rec.path, kind="wikilink") is not None:
                     wiki += 1
             elif kind in ("inline", "definition"):  # a reference link's URL sits in its definition
                 if resolve(target, rec.path) is not None:

@@ -205,7 +205,6 @@ def anchor_candidates(index: LinkIndex, page: PageAnalysis, target: int,
           *anchors_mod.partial_title_mentions(page.runs, target, anchors_mod.title_weights(index, target),
                                               page.doc.text, title_words=title)]
     if len(ms) > MAX_PLACES:
-        ms.sort(key=lambda m: m.start)
         starts = sorted({m.start for m in ms})
         if len(starts) > MAX_PLACES:
             last = starts[MAX_PLACES - 1]

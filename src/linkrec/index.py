@@ -187,11 +187,11 @@ class LinkIndex:
             raise CorpusError("no usable page: every page of the corpus was removed")
         new_records = tuple(records[i] for i in order)
         # Same pages under the same names: every other page's links resolve as before.
+        def names(r: PageRecord) -> tuple[object, ...]:  # what other pages' links resolve by
+            return r.title, r.aliases, r.url, r.labels
+
         same_names = [r.path for r in new_records] == [r.path for r in self.records] and all(
-            (p.record.title, p.record.aliases, p.record.url, p.record.labels)
-            == (self.records[self.path_ids[p.record.path]].title, self.records[self.path_ids[p.record.path]].aliases,
-                self.records[self.path_ids[p.record.path]].url, self.records[self.path_ids[p.record.path]].labels)
-            for p in changed)
+            names(p.record) == names(self.records[self.path_ids[p.record.path]]) for p in changed)
         changed_paths = {p.record.path for p in changed}
         reuse = ([None if r.path in changed_paths else self.link_targets[i] for i, r in enumerate(new_records)]
                  if same_names else None)

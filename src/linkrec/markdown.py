@@ -613,20 +613,18 @@ def _extra_links(content: str, pieces: Sequence[_Piece], found: Sequence[_RawLin
     out: list[_RawLink] = []
     for m in _EXTRA_LINK_RE.finditer(content):
         label = m.group("rlabel") or m.group("rbare")
-        if label:
+        path = m.group("docpath") or m.group("docbare")
+        if label or path:  # a MyST role: its argument is itself inline code, only its name must be outside
             if any(s <= m.start() < e for s, e in taken):
                 continue
-            name = " ".join(label.split()).lower()
-            target = f"term:{name}" if m.group("role").lower() == "term" else name
-            group = "rtext" if m.group("rlabel") else "rbare"
-            shown = m.group(group).rstrip()
-            out.append(_RawLink("label", target, shown, m.start(), m.end(), m.start(group), m.start(group) + len(shown)))
+        elif any(s < m.end() and m.start() < e for s, e in taken):
             continue
-        role = m.group("docpath") or m.group("docbare")
-        if any(s <= m.start() < e for s, e in taken) if role else any(s < m.end() and m.start() < e for s, e in taken):
-            continue  # (a role's argument is itself inline code: only the role's name must be outside code)
-        if role:
-            kind, target, group = "ref", _decode(role.strip()), "doctext" if m.group("docpath") else "docbare"
+        if label:
+            name = " ".join(label.split()).lower()
+            kind, target = "label", f"term:{name}" if m.group("role").lower() == "term" else name
+            group = "rtext" if m.group("rlabel") else "rbare"
+        elif path:
+            kind, target, group = "ref", _decode(path.strip()), "doctext" if m.group("docpath") else "docbare"
         elif m.group("href") is not None:
             kind, target, group = "html", _decode(m.group("href").strip()), "atext"
         elif m.group("link"):  # Jekyll: a path from the site root
@@ -635,6 +633,18 @@ def _extra_links(content: str, pieces: Sequence[_Piece], found: Sequence[_RawLin
             kind, target, group = "ref", _decode(m.group("ref")), "text"
         shown = m.group(group).rstrip()
         out.append(_RawLink(kind, target, shown, m.start(), m.end(), m.start(group), m.start(group) + len(shown)))
+    return out
+
+
+def _outside_code(matches: Iterator[re.Match[str]], code: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of the matches that do not start inside ``code`` (sorted ranges of code
+    blocks and inline code spans): a ``%%`` or ``$$`` in code opens nothing."""
+    starts = [s for s, _ in code]
+    out = []
+    for m in matches:
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k < 0 or m.start() >= code[k][1]:
+            out.append((m.start(), m.end()))
     return out
 
 
@@ -712,8 +722,12 @@ class _Analyser:
                 first, last = self._source_line(token.map[0]), self._source_line(token.map[1]) - 1
                 if first < len(self.lines):
                     self.code_blocks.append((self.lines.starts[first], self.lines.ends[min(last, len(self.lines) - 1)]))
-                if kind == "fence" and token.info.startswith("{"):  # a MyST directive: its :name: is a label
+                if kind == "fence" and token.info.startswith("{"):  # a MyST directive: its :name: is a label,
                     self.labels.extend(n.lower() for n in _MYST_NAME_RE.findall(token.content))
+                    if token.info.strip().lower().startswith("{glossary}"):  # and a glossary's lines are terms
+                        self.labels.extend("term:" + " ".join(line.split()).lower()
+                                           for line in token.content.split("\n")
+                                           if line.strip() and not line[0].isspace() and not line.startswith(":"))
             if kind == "inline":
                 if previous is not None and token.children and token.map is not None:
                     opener = previous.type
@@ -740,9 +754,6 @@ class _Analyser:
                 row_parts = []
             elif kind == "definition":
                 self._definition(token)
-            elif kind == "fence" and token.info.strip().lower().startswith("{glossary}"):
-                self.labels.extend("term:" + " ".join(line.split()).lower() for line in token.content.split("\n")
-                                   if line.strip() and not line[0].isspace() and not line.startswith(":"))
             elif kind == "html_block":
                 if token.map is not None and _HTML_BLOCK_LINK_RE.search(token.content):
                     # Markdown is not parsed inside HTML blocks, but authors (and converters)
@@ -759,9 +770,10 @@ class _Analyser:
             # a later duplicate is never used): an unused one links nothing on the rendered page.
             used = {lk.target for lk in links if lk.kind == "reference"}
             links = [lk for lk in links if lk.kind != "definition" or lk.target in used]
+        code = sorted([*self.code_blocks, *((c.start, c.end) for c in self.code_spans)])
         hidden: list[tuple[int, int]] = []
         if "%%" in self.text:  # Obsidian comments: hidden text, its links inactive
-            hidden = self._outside_code(_COMMENT_RE.finditer(self.text, body_start))
+            hidden = _outside_code(_COMMENT_RE.finditer(self.text, body_start), code)
             links = [lk for lk in links if not any(s <= lk.span.start and lk.span.end <= e for s, e in hidden)]
         if not self.placements:
             return _Analysis(tuple(self.headings), self.h1, "\n\n".join(self.blocks), (), tuple(links),
@@ -778,12 +790,12 @@ class _Analyser:
         text = self.text
         for needle, pattern in _HIDDEN_SYNTAX:
             if needle in text:
-                hidden += self._outside_code(pattern.finditer(text, body_start))
+                hidden += _outside_code(pattern.finditer(text, body_start), code)
         if "{" in text and (self.mdx or _MDX_HINT_RE.search(text, body_start)):
             hidden += [(m.start(), m.end()) for m in _EXPRESSION_RE.finditer(text, body_start)]
         blocked = sorted([(lk.span.start, lk.span.end) for lk in links] + hidden)
         linkable = [span for span in _outside(disjoint, blocked) if not text[span.start : span.end].isspace()]
-        code = tuple(sorted(
+        wrappable = tuple(sorted(
             (c for c in set(self.code_spans)
              if not any(c.start < e and s < c.end for s, e in blocked)
              and not (c.start and text[c.start - 1] == "}")),  # a MyST role's argument, {ref}`label`
@@ -795,22 +807,9 @@ class _Analyser:
             body="\n\n".join(self.blocks),
             linkable=tuple(linkable),
             links=tuple(links),
-            wrappable=code,
+            wrappable=wrappable,
             labels=tuple(dict.fromkeys(self.labels)),
         )
-
-    def _outside_code(self, matches: Iterator[re.Match[str]]) -> list[tuple[int, int]]:
-        """The ``(start, end)`` of the matches that do not start inside code (a code block, or an
-        inline code span of prose): a ``%%`` or ``$$`` in code opens nothing."""
-        code = sorted([*self.code_blocks, *((c.start, c.end) for c in self.code_spans)])
-        starts = [s for s, _ in code]
-        out = []
-        for m in matches:
-            k = bisect.bisect_right(starts, m.start()) - 1
-            if k >= 0 and m.start() < code[k][1]:
-                continue
-            out.append((m.start(), m.end()))
-        return out
 
     def _source_line(self, parsed_line: int) -> int:
         """Convert a markdown-it line number to a 0-based source line."""

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from .analysis import composed
+
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 INDEX_NAMES = ("index", "_index", "README", "readme")
 """File names (without extension) of a folder's own page: ``a/b/index.md`` is served at ``/a/b/``."""
-_INDEX_NAMES = INDEX_NAMES
 _TARGETS_MAX = 200_000
 """Destinations remembered by a resolver, at most (the cache is emptied when full)."""
 
@@ -34,14 +34,9 @@ class PageKey:
     """Cross-reference names the page defines, lower-cased (MyST targets; ``term:NAME``)."""
 
 
-def _nfc(text: str) -> str:
-    """``text`` composed (NFC): a file name saved decomposed (as macOS may) matches a link typed composed."""
-    return unicodedata.normalize("NFC", text) if not text.isascii() else text
-
-
 def _norm_url(url: str) -> str:
     """Normalise a site path for lookup: no scheme/host, no slashes at the ends, no .html, lower case."""
-    parts = urlsplit(_nfc(url))
+    parts = urlsplit(composed(url))
     p = unquote(parts.path).strip("/").lower()
     if p.endswith(".html") or p.endswith(".htm"):
         p = p.rsplit(".", 1)[0]
@@ -50,7 +45,7 @@ def _norm_url(url: str) -> str:
 
 def _name(text: str) -> str:
     """Case- and space-insensitive lookup form of a title or file name."""
-    return " ".join(_nfc(text).replace("_", " ").replace("-", " ").lower().split())
+    return " ".join(composed(text).replace("_", " ").replace("-", " ").lower().split())
 
 
 class Resolver:
@@ -59,7 +54,7 @@ class Resolver:
     Examples
     --------
     >>> r = Resolver([PageKey("a/b.md", "Bee", (), None), PageKey("c.md", "Sea", ("ocean",), "/sea/")])
-    >>> r.resolve("../c.md#top", "a/b.md"), r.resolve("/sea", "a/b.md"), r.resolve("ocean", "a/b.md", wikilink=True)
+    >>> r.resolve("../c.md#top", "a/b.md"), r.resolve("/sea", "a/b.md"), r.resolve("ocean", "a/b.md", kind="wikilink")
     ('c.md', 'c.md', 'c.md')
     """
 
@@ -82,8 +77,8 @@ class Resolver:
         """The last linking page and its folder."""
         for p in pages:
             for label in p.labels:
-                self._labels.setdefault(_nfc(label), p.path)
-            key = _nfc(p.path)
+                self._labels.setdefault(composed(label), p.path)
+            key = composed(p.path)
             self._paths[key] = p.path
             self._lower_paths.setdefault(key.lower(), p.path)
             stem = posixpath.splitext(key)[0]
@@ -102,7 +97,7 @@ class Resolver:
             # path rule: a/b.md and a/b/index.md are served at /a/b/
             site = stem
             leaf = posixpath.basename(stem)
-            if leaf in _INDEX_NAMES:
+            if leaf in INDEX_NAMES:
                 site = posixpath.dirname(stem)
             self._urls.setdefault("path:" + site.lower(), p.path)
 
@@ -116,7 +111,7 @@ class Resolver:
         root, ext = posixpath.splitext(path)
         if ext.lower() in (".html", ".htm"):
             return self._lookup_path(root)
-        for name in _INDEX_NAMES:
+        for name in INDEX_NAMES:
             for e in self._extensions:
                 hit = self._paths.get(posixpath.join(path, name + e)) if path else None
                 if hit:
@@ -136,24 +131,23 @@ class Resolver:
         cands = self._slugs.get(slug, [])
         return cands[0] if len(cands) == 1 else None
 
-    def resolve(self, target: str, source: str, *, wikilink: bool = False, kind: str | None = None) -> str | None:
+    def resolve(self, target: str, source: str, *, kind: str | None = None) -> str | None:
         """The corpus path ``target`` (written in page ``source``) points to, or None.
 
         ``source`` is the linking page's corpus path; a page outside the corpus passes a path
         relative to the corpus root as if it lived there (e.g. its file name). ``kind`` is the
-        link's kind (:attr:`linkrec.documents.Link.kind`): a ``wikilink`` (or ``wikilink=True``)
-        resolves the Obsidian way; a ``ref`` (Hugo ``ref``/``relref``, Jekyll ``link``) from the
+        link's kind (:attr:`linkrec.documents.Link.kind`): a ``wikilink`` resolves the Obsidian way; a ``ref`` (Hugo ``ref``/``relref``, Jekyll ``link``) from the
         page's folder, then from the site root, then by unique file name.
 
         >>> r = Resolver([PageKey("docs/install.md", "Install", (), None), PageKey("a.md", "A", (), None)])
         >>> r.resolve("docs/install.md", "docs/links.md", kind="ref"), r.resolve("install", "a.md", kind="ref")
         ('docs/install.md', 'docs/install.md')
         """
-        target = _nfc(target.strip())
-        source = _nfc(source)
+        target = composed(target.strip())
+        source = composed(source)
         if not target:
             return None
-        if wikilink or kind == "wikilink":
+        if kind == "wikilink":
             return self._resolve_wikilink(target)
         if kind == "label":
             return self._labels.get(" ".join(target.split()).lower())
@@ -195,7 +189,7 @@ class Resolver:
         if target.startswith("//"):
             return None, None
         parts = urlsplit(target.replace("\\", "/") if "\\" in target and "//" not in target else target)
-        path = _nfc(unquote(parts.path))  # (a backslash separates folders, as browsers read it)
+        path = composed(unquote(parts.path))  # (a backslash separates folders, as browsers read it)
         if not path:
             return None, None  # '#fragment' or '?query' only: the page itself
         if path.startswith("/"):
