@@ -191,8 +191,9 @@ def test_contested_place_goes_to_the_surer_target() -> None:
     chosen = anchors_mod.choose_anchors([1, 2], ms, scorer)
     assert (chosen[2].start, chosen[2].end) == (0, 15)
     assert (chosen[1].start, chosen[1].end) == (20, 27)
-    fixed = anchors_mod.choose_anchors([1, 2], ms)  # fixed rules: the better-ranked target first
-    assert (fixed[1].start, fixed[1].end) == (8, 15) and 2 not in fixed
+    # fixed rules: the better-ranked target first, but not inside another target's longer name
+    fixed = anchors_mod.choose_anchors([1, 2], ms)
+    assert (fixed[1].start, fixed[1].end) == (20, 27) and (fixed[2].start, fixed[2].end) == (0, 15)
 
 
 def test_average_precision_by_hand() -> None:
@@ -381,3 +382,27 @@ def test_two_anchors_never_stand_side_by_side() -> None:
     # nor does an anchor stand right beside one of the page's own links (here on "with")
     chosen = anchors_mod.choose_anchors([2, 1], ms, scorer, text=text, links=[(6, 10)])
     assert chosen[1].start == 27
+
+
+def test_no_anchor_inside_a_longer_name_of_another_target() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    text = "See Performing a rollback on a DaemonSet, then read about each DaemonSet."
+    inner, outer = (text.index("DaemonSet"), text.index("DaemonSet") + 9), (4, text.index(","))
+    later = (text.rindex("DaemonSet"), text.rindex("DaemonSet") + 9)
+    # target 1 (the DaemonSet page) is ranked first and prefers its first mention, which lies
+    # inside target 2's whole title
+    ms = {1: [Mention(1, *inner, ("daemonset",), "title", 0.5), Mention(1, *later, ("daemonset",), "title", 0.5)],
+          2: [Mention(2, *outer, ("perform", "rollback", "daemonset"), "title", 0.9)]}
+
+    def scorer(occs):  # noqa: ANN001, ANN202 - a stand-in for the learned utility: earlier is better
+        return np.array([-o.mention.start / 10 for o in occs])
+
+    for chosen in (anchors_mod.choose_anchors([1, 2], ms, scorer, text=text),
+                   anchors_mod.choose_anchors([1, 2], ms, text=text)):  # learned and fixed rules
+        assert (chosen[1].start, chosen[1].end) == later
+        assert (chosen[2].start, chosen[2].end) == outer
+    # a shorter name of another target does not hold a place back: target 2's title is not
+    # inside target 1's
+    assert anchors_mod.choose_anchors([2, 1], ms, scorer, text=text)[2].start == outer[0]

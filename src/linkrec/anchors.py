@@ -708,7 +708,9 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
     place is contested keeps it against a target with other options; ``priors`` (the log of each
     target's link probability, aligned with ``order``) are added, so that a place is ranked by
     the log-probability that the link is there: that the target is linked at all, and at this
-    place. A place that only shares a distinctive term with a target that also has named places
+    place. No target takes a place inside a longer title or alias of another target that has not
+    chosen yet ("Performing a rollback on a DaemonSet" is left to that page, not cut to
+    "DaemonSet"). A place that only shares a distinctive term with a target that also has named places
     (title, alias, keyword, learned anchor, partial title) is its last resort, after every named
     place of every target. With the page ``text``, no anchor is separated from another, or from
     one of the page's own ``links`` (source spans), by white space alone ("[lower] [premiums]"
@@ -747,10 +749,15 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
     taken: list[tuple[int, int]] = []
     used_keys: set[tuple[str, ...]] = set()
     chosen: dict[int, Mention] = {}
+    names = [(o.mention.start, o.mention.end, o.mention.target) for *_, o in options
+             if o.sources & {"title", "alias"}]  # longest name first, over all targets
     for *_, o in options:
         m = o.mention
         if m.target in chosen or m.key in used_keys:
             continue
+        if any(s <= m.start and m.end <= e and e - s > m.end - m.start and t != m.target and t not in chosen
+               for s, e, t in names):
+            continue  # inside a longer name of another target that may still take it
         if any(m.start < e and s < m.end for s, e in taken):
             continue
         if text is not None and beside_link(text, m, (*taken, *links)):
