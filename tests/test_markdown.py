@@ -863,6 +863,49 @@ def test_mkdocs_admonition_bodies_are_prose() -> None:
     assert slices(doc) == ["The Deployment guide explains it.", "Collapsible body mentions Deployment.", "After."]
 
 
+# MkDocs Material content tabs (pymdownx.tabbed): the body under a '=== "Label"' line (or ===+ / ===!),
+# indented by 4 spaces, is Markdown, like an admonition's body.
+
+
+def test_a_link_inside_a_content_tab_is_a_link() -> None:
+    text = ('Intro.\n\n=== "Tab one"\n\n    Read [the guide](guide.md) first.\n\n'
+            '===+ "Tab two"\n\n    - see [[Setup]]\n')
+    doc = parse_document(text, "a.md")
+    assert [(lk.kind, lk.target, lk.text, lk.line) for lk in doc.links] == [
+        ("inline", "guide.md", "the guide", 5), ("wikilink", "Setup", "Setup", 9)]
+    assert [source(doc, lk.span) for lk in doc.links] == ["[the guide](guide.md)", "[[Setup]]"]
+    assert [source(doc, lk.text_span) for lk in doc.links] == ["the guide", "Setup"]
+
+
+def test_a_content_tab_body_is_prose_with_exact_offsets() -> None:
+    text = ('=== "Tab one"\n\n    The Deployment guide explains it.\n\n    - a *list* item\n\n'
+            '===! "Tab two"\n    Second tab.\n\n\tTabbed indentation.\n\nAfter.\n')
+    doc = parse_document(text, "a.md")
+    assert slices(doc) == ["The Deployment guide explains it.", "a ", "list", " item", "Second tab.",
+                           "Tabbed indentation.", "After."]
+    assert doc.linkable[0].start == text.index("The Deployment")
+    assert "Tab one" not in doc.body and "Second tab." in doc.body
+
+
+def test_indented_code_outside_a_content_tab_stays_code() -> None:
+    # A line of "=" alone is a setext heading's underline, not a tab: the indented block after it is
+    # code, as is one after a tab's body has ended.
+    text = ('Intro\n===\n\n    Deployment in code under a heading.\n\n'
+            '=== "Tab"\n\n    Tab prose.\n\nOutside.\n\n    Deployment in code after the tab.\n')
+    doc = parse_document(text, "a.md")
+    assert doc.headings == ("Intro",)
+    assert slices(doc) == ["Tab prose.", "Outside."]
+    assert "Deployment" not in doc.body
+
+
+def test_fenced_code_inside_a_content_tab_stays_code() -> None:
+    text = ('=== "Shell"\n\n    Run it:\n\n    ```sh\n    deploy --with [x](y.md)\n    ```\n\n'
+            '        indented code in the tab\n\n    Done.\n')
+    doc = parse_document(text, "a.md")
+    assert slices(doc) == ["Run it:", "Done."]
+    assert doc.links == () and "deploy" not in doc.body and "indented" not in doc.body
+
+
 def test_unclosed_front_matter_is_markdown() -> None:
     doc = parse_document("---\ntitle: x\n", "a.md")
     assert doc.meta == {}

@@ -367,6 +367,29 @@ def test_a_page_linked_by_relref_or_html_anchor_is_not_suggested_again(tmp_path:
     assert not linked & {"docs/install.md", "plugins.md"}, linked
 
 
+def test_a_page_linked_inside_a_content_tab_is_not_suggested_again(tmp_path: Path, write_site: WriteSite) -> None:
+    corpus = write_site(tmp_path / "c", {"install.md": "# Installation Guide\n\nInstall the tool with pip.\n",
+                                         "other.md": "# Other\n\nNothing here.\n"})
+    rec = Recommender.open(corpus, tmp_path / "m")
+    text = 'Read the Installation Guide.\n\n=== "pip"\n\n    Follow [the steps](install.md).\n'
+    assert "install.md" in {s.target for s in rec.suggest(text.split("\n\n")[0] + "\n", path="page.md").links}
+    assert "install.md" not in {s.target for s in rec.suggest(text, path="page.md").links}
+
+
+def test_a_title_mentioned_in_a_content_tab_gets_an_exact_anchor(tmp_path: Path, write_site: WriteSite) -> None:
+    # Mentions in code (indented code outside the tab, a fence inside it) never take the anchor.
+    corpus = write_site(tmp_path / "c", {"plugins.md": "# Plugin Directory\n\nEvery plugin we know of.\n",
+                                         "other.md": "# Other\n\nNothing here.\n"})
+    rec = Recommender.open(corpus, tmp_path / "m")
+    text = ('# Extending\n\n    Plugin Directory in indented code\n\n=== "Browse"\n\n'
+            '    ```text\n    Plugin Directory in a fence\n    ```\n\n'
+            '    - Open the Plugin Directory to browse.\n')
+    anchor = {s.target: s.anchor for s in rec.suggest(text, path="page.md").links}["plugins.md"]
+    start = text.index("Plugin Directory to browse")
+    assert anchor is not None and text[anchor.start:anchor.end] == anchor.text == "Plugin Directory"
+    assert (anchor.start, anchor.end, anchor.line, anchor.column) == (start, start + 16, 11, 16)
+
+
 def test_a_draft_outside_the_corpus_resolves_its_links_from_where_it_is(tmp_path: Path) -> None:
     corpus = tmp_path / "site"
     corpus.mkdir()

@@ -27,7 +27,9 @@ Beyond CommonMark:
 * template tags (Hugo shortcodes, Jekyll/Liquid ``{% %}`` and ``{{ }}``) and Obsidian comments
   (``%%hidden%%``, whose links are inactive) are never linkable;
 * front matter is YAML between ``---`` lines or TOML between ``+++`` lines;
-* MkDocs admonitions (``!!! note "Title"``, ``??? tip``) are boxes whose indented body is prose.
+* MkDocs admonitions (``!!! note "Title"``, ``??? tip``) are boxes whose indented body is prose,
+  and so are MkDocs Material content tabs (``=== "Tab"``, ``===! "Tab"``, ``===+ "Tab"``): a tab's
+  body (the lines after the label indented by 4 spaces) is Markdown, with links, lists and code.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 from markdown_it import MarkdownIt, helpers
 from markdown_it.helpers import parseLinkLabel
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline, autolink, backtick, html_inline, image, link
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
@@ -113,7 +116,7 @@ _HIDDEN_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"^[ \t]*(?:\([^()\n]+\)=[ \t]*$"  # a MyST target, (label)=
         r"|\*\[[^\]\n]+\]:.*$"  # an abbreviation definition, *[HTML]: ...
         r"|(?:!!!|\?\?\?\+?)[ \t].*$"  # an admonition's title line, !!! note "Title"
-        r"|===[ \t]+[\"'].*$"  # a content tab's label, === "Tab"
+        r"|===[!+]{0,2}[ \t]+[\"'].*$"  # a content tab's label, === "Tab" (===! "Tab", ===+ "Tab")
         r"|:::.*$)",  # a colon fence line (MyST, Docusaurus, Pandoc), :::tip Title
         r"^(?:import[ \t][^\n\"']*[\"']"
         r"|export[ \t]+(?:const|let|var|function|default|class|async|\{)).*(?:\n(?![ \t]*\n).*)*",  # MDX ESM
@@ -344,6 +347,60 @@ def _label_end(state: StateInline, start: int) -> int:
     return parseLinkLabel(state, start, True)
 
 
+_TAB_LABEL_RE = re.compile(r'(===[!+]{0,2})[ \t]+"(.*)"[ \t]*$')
+"""A content tab's label line (pymdownx.tabbed): ``=== "Label"``; ``===!`` starts a new set of tabs,
+``===+`` selects the tab. The label is double-quoted."""
+_TAB_INDENT = 4
+"""How much deeper than the block holding it (the page, a list item, ...) a content tab's body is
+indented (Python-Markdown's tab length)."""
+
+
+def _content_tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """Block rule for a content tab of MkDocs Material (pymdownx.tabbed), modelled on
+    mdit-py-plugins' ``admon``: a label line ``=== "Label"`` and the lines after it that are blank
+    or indented 4 columns deeper than the block holding the tab, which are parsed as Markdown (prose, lists, links; deeper
+    indented or fenced code stays code). A non-blank line indented less ends the tab, and no
+    paragraph of the body continues past it. Tokens: ``content_tab_open`` (``info`` holds the
+    label, ``markup`` the marker), the body's tokens, ``content_tab_close``. A line of ``=`` alone
+    (a setext heading's underline) is never a tab: the label is required."""
+    if state.is_code_block(start_line):
+        return False
+    pos = state.bMarks[start_line] + state.tShift[start_line]
+    maximum = state.eMarks[start_line]
+    if not state.src.startswith("===", pos, maximum):  # the quick test that rejects nearly every line
+        return False
+    match = _TAB_LABEL_RE.match(state.src, pos, maximum)
+    if match is None:
+        return False
+    if silent:
+        return True
+    indent = state.blkIndent + _TAB_INDENT
+    next_line = start_line + 1
+    while next_line < end_line and (state.isEmpty(next_line) or state.sCount[next_line] >= indent):
+        next_line += 1
+    while next_line > start_line + 1 and state.isEmpty(next_line - 1):  # trailing blank lines: not the tab's
+        next_line -= 1
+
+    old_parent, old_line_max, old_indent = state.parentType, state.lineMax, state.blkIndent
+    state.parentType = "content_tab"
+    state.lineMax = next_line  # no lazy continuation past the body
+    state.blkIndent = indent
+
+    token = state.push("content_tab_open", "div", 1)
+    token.markup = match.group(1)
+    token.block = True
+    token.info = match.group(2)
+    token.map = [start_line, next_line]
+    state.md.block.tokenize(state, start_line + 1, next_line)
+    token = state.push("content_tab_close", "div", -1)
+    token.markup = match.group(1)
+    token.block = True
+
+    state.parentType, state.lineMax, state.blkIndent = old_parent, old_line_max, old_indent
+    state.line = next_line
+    return True
+
+
 @functools.lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     """Build (once) the markdown-it parser used for every page."""
@@ -355,6 +412,8 @@ def _markdown() -> MarkdownIt:
     from mdit_py_plugins.admon import admon_plugin
 
     md.use(admon_plugin)  # MkDocs / Python-Markdown "!!! note" and "??? tip" boxes: their indented body is prose
+    md.block.ruler.before("fence", "content_tab", _content_tab,  # MkDocs Material '=== "Tab"': the same
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
     # Keep escapes and entities as separate ``text_special`` tokens so text tokens stay literal.
     md.disable("text_join")
     ruler = md.inline.ruler
