@@ -30,7 +30,9 @@ What it measures (all in one run, on the same files):
 * cold ``linkrec suggest PAGE --corpus C --model M --format json`` as a subprocess with the model up
   to date, median of 5 pages; baseline: ``python -c pass``;
 * warm ``Recommender.suggest(text, path=...)`` latency on ``--pages`` sampled pages (seeded; texts
-  read before timing), median and p95 in ms; baseline: the regex tokenization of the same texts.
+  read before timing), median and p95 in ms; baseline: the regex tokenization of the same texts;
+* ``Recommender.refresh()`` of that warm recommender with nothing changed, median of 5; baseline:
+  ``linkrec.corpus.scan`` of the corpus (the listing a refresh must make to see changes), median of 5.
 
 ``--profile DIR`` also runs cProfile on a full index (default workers: the main process's view;
 and ``jobs=1``: every function, parsing included), on ``open_index`` of an up-to-date model and of
@@ -589,9 +591,34 @@ def bench(root: Path, *, pages: int, repeat: int | None, seed: int, tmp_root: Pa
 
             return rec, texts
 
+        def noop_refresh_section(rec: api.Recommender) -> None:
+            # Recommender.refresh with nothing changed (an editor plugin calls it on every save)
+            log("refresh, nothing changed")
+            times: list[float] = []
+            cpu: list[float] = []
+            changed = []
+            for _ in range(5):
+                t0, c0 = time.perf_counter(), time.process_time()
+                changed.append(rec.refresh(warn=log))
+                times.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
+            scans: list[float] = []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                corpus_mod.scan(root, settings)
+                scans.append(time.perf_counter() - t0)
+            if any(changed):
+                res.notes.append(f"refresh with nothing changed returned {changed} (the corpus changed during the run?)")
+            n_s, s_s = median(times), median(scans)
+            res.data.update(noop_refresh_s=n_s, noop_refresh_cpu_s=median(cpu), noop_refresh_runs=times, scan_s=s_s)
+            res.add("Recommender.refresh, nothing changed (median of 5)", fmt_ms(n_s), f"corpus scan {fmt_ms(s_s)}",
+                    ratio(n_s, base), fmt_ms(median(cpu)))
+
         guarded(res, "refresh", refresh_section)
         guarded(res, "cold suggest", cold_section)
         warm = guarded(res, "warm suggest", warm_section)
+        if warm is not None:
+            guarded(res, "refresh, nothing changed", lambda: noop_refresh_section(warm[0]))
         res.data["loadavg_end"] = _loadavg()
         res.notes.append(f"load average (1 min) at start {res.data['loadavg_start']}, before profiling "
                          f"{res.data['loadavg_end']} on {os.cpu_count()} CPUs (other work on the machine "

@@ -147,3 +147,15 @@ def test_an_unwritable_model_folder_warns_and_answers_or_fails_index_cleanly(
     result = CliRunner().invoke(cli, ["index", "--corpus", str(garden), "--model", str(tmp_path / "m")])
     assert result.exit_code == 1 and "linkrec: error: " in result.output and "cannot save the model" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_known_manifest_is_returned_while_the_file_holds_its_bytes(garden: Path, tmp_path: Path) -> None:
+    model = tmp_path / "m"
+    index = build_index(garden, settings=Settings())
+    written = store.save_model(index, model, settings=Settings(), corpus=str(garden))
+    read = store.read_manifest(model)
+    assert read.digest == written.digest and read.data == written.data
+    assert store.read_manifest(model, known=written) is written
+    store.save_model(index, model, settings=Settings(), corpus=str(garden))  # saved again: another payload
+    again = store.read_manifest(model, known=written)
+    assert again is not written and again.digest != written.digest and again.payload != written.payload

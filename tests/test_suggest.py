@@ -549,6 +549,85 @@ def test_the_api_finds_the_configs_model_and_refresh_sees_another_process_refres
     assert rec.refresh() is False
 
 
+def _count_model_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count reads of a model payload (every load of a saved model goes through joblib.load)."""
+    from linkrec import store
+
+    loads: list[str] = []
+    real = store.joblib.load
+
+    def counting(path: object, *args: object, **kwargs: object) -> object:
+        loads.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(store.joblib, "load", counting)
+    return loads
+
+
+def _rebuild_in_another_process(corpus: str, model: str) -> None:
+    from linkrec import api
+
+    api.index_corpus(Path(corpus), model=Path(model), settings=Settings())
+
+
+def test_refresh_with_nothing_changed_does_not_load_the_model_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_site: WriteSite) -> None:
+    corpus = write_site(tmp_path / "c", {"tea.md": "# Tea\n\nGreen tea.\n", "coffee.md": "# Coffee\n\nEspresso.\n",
+                                         "water.md": "# Water\n\nDrink water.\n"})
+    rec = Recommender.open(corpus, tmp_path / "m")  # builds and saves the model
+    loads = _count_model_loads(monkeypatch)
+    index = rec.index
+    assert rec.refresh() is False and rec.refresh() is False
+    assert loads == [] and rec.index is index
+    (corpus / "tea.md").write_bytes((corpus / "tea.md").read_bytes())  # touched, same bytes
+    assert rec.refresh() is False and loads == [] and rec.index is index
+    opened = Recommender.open(corpus, tmp_path / "m")  # a recommender that loaded the saved model
+    assert len(loads) == 1
+    assert opened.refresh() is False and len(loads) == 1
+
+
+def test_refresh_picks_up_a_changed_page_then_does_not_load_its_own_save_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_site: WriteSite) -> None:
+    corpus = write_site(tmp_path / "c", {"tea.md": "# Tea\n\nGreen tea.\n", "coffee.md": "# Coffee\n\nEspresso.\n",
+                                         "water.md": "# Water\n\nDrink water.\n"})
+    rec = Recommender.open(corpus, tmp_path / "m")
+    loads = _count_model_loads(monkeypatch)
+    buffer = "Zinc and cocoa with breakfast.\n"
+    assert "water.md" not in {s.target for s in rec.suggest(buffer).links}
+    (corpus / "water.md").write_text("# Zinc\n\nZinc is a mineral.\n")
+    assert rec.refresh() is True
+    assert "water.md" in {s.target for s in rec.suggest(buffer).links}
+    assert rec.index.records[rec.index.path_ids["water.md"]].title == "Zinc"
+    loaded = len(loads)
+    assert rec.refresh() is False and len(loads) == loaded  # the model it saved is the one it holds
+    (corpus / "cocoa.md").write_text("# Cocoa\n\nHot cocoa.\n")
+    (corpus / "coffee.md").unlink()
+    assert rec.refresh() is True
+    assert {r.path for r in rec.index.records} == {"cocoa.md", "tea.md", "water.md"}
+
+
+def test_refresh_loads_a_model_another_process_rebuilt_though_no_page_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_site: WriteSite) -> None:
+    import multiprocessing
+
+    corpus = write_site(tmp_path / "c", {"tea.md": "# Tea\n\nGreen tea.\n", "coffee.md": "# Coffee\n\nEspresso.\n",
+                                         "water.md": "# Water\n\nDrink water.\n"})
+    model = tmp_path / "m"
+    rec = Recommender.open(corpus, model)
+    payload = next(model.glob("index-*.joblib")).name
+    proc = multiprocessing.get_context("spawn").Process(target=_rebuild_in_another_process,
+                                                        args=(str(corpus), str(model)))
+    proc.start()
+    proc.join(120)
+    assert proc.exitcode == 0
+    assert next(model.glob("index-*.joblib")).name != payload  # the shared model was saved again
+    loads = _count_model_loads(monkeypatch)
+    index = rec.index
+    assert rec.refresh() is False  # the same pages
+    assert len(loads) == 1 and rec.index is not index  # but the other process's model is now the one held
+    assert rec.refresh() is False and len(loads) == 1
+
+
 def test_no_anchor_takes_part_of_a_title_it_cannot_take_whole(tmp_path: Path, write_site: WriteSite) -> None:
     corpus = write_site(tmp_path / "c", {"grinder.md": "# Burr Grinder\n\nA burr grinder crushes coffee beans evenly.\n",
                                     "tea.md": "# Tea\n\nTea guide.\n", "other.md": "# Other\n\nNothing here.\n"})

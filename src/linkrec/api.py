@@ -32,7 +32,7 @@ from .ignore import FILE_NAME as IGNORE_FILE
 from .ignore import IgnoreRules, load_rules
 from .results import Anchor, InboundReport, LinkSuggestion, PageReport, Suppressed
 from .settings import Settings, load_config
-from .store import read_manifest, load_index, save_index
+from .store import Manifest, load_index, read_manifest, save_model
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,9 @@ class IndexReport:
     """Pages read and parsed in this run (all of them for a full build)."""
     rebuilt: bool
     """True for a full build, False for a refresh or an up-to-date model."""
+    manifest: Manifest | None = None
+    """The manifest of the saved model that ``index`` is, as read or written (None when the model
+    could not be saved)."""
 
 
 def build_index(corpus: Path, *, settings: Settings, progress: Progress | None = None,
@@ -133,19 +136,21 @@ def index_corpus(corpus: Path, *, model: Path, settings: Settings, progress: Pro
     warn = warn or _log_warning
     logger.info("%s: building the model of %s", model, corpus)
     index, skipped = _full_build(corpus, settings, progress, warn)
-    _save(index, model, settings=settings, corpus=corpus, skipped=skipped, warn=warn, strict=strict)
-    return IndexReport(index, len(index), tuple(skipped), len(index) + len(skipped), True)
+    manifest = _save(index, model, settings=settings, corpus=corpus, skipped=skipped, warn=warn, strict=strict)
+    return IndexReport(index, len(index), tuple(skipped), len(index) + len(skipped), True, manifest)
 
 
 def _save(index: LinkIndex, model: Path, *, settings: Settings, corpus: Path, skipped: Sequence[corpus_mod.Skipped],
-          warn: Warn, strict: bool) -> None:
-    """Save the model; where it cannot be saved and not ``strict``, warn and go on."""
+          warn: Warn, strict: bool) -> Manifest | None:
+    """Save the model and return its manifest; where it cannot be saved and not ``strict``, warn
+    and return None."""
     try:
-        save_index(index, model, settings=settings, corpus=str(corpus), skipped=skipped)
+        return save_model(index, model, settings=settings, corpus=str(corpus), skipped=skipped)
     except IndexWriteError as exc:
         if strict:
             raise
         warn(f"{exc}; answering from the model built in memory (it is built again next time)")
+        return None
 
 
 def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progress | None = None,
@@ -157,10 +162,18 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
     re-reading only the changed pages. The result is saved back to ``model``; where it cannot
     be (a read-only folder), a warning says so and the model in memory answers all the same.
     """
-    warn = warn or _log_warning
+    return _open_index(corpus, model, settings, progress, warn or _log_warning, held=None)
+
+
+def _open_index(corpus: Path, model: Path, settings: Settings, progress: Progress | None, warn: Warn,
+                held: IndexReport | None) -> IndexReport:
+    """:func:`open_index`; ``held`` is the report of an earlier open of the same corpus, model and
+    settings: when the model folder still holds exactly that model (the same manifest bytes) and
+    no page changed, it is returned as it is, without loading the model again."""
     entries = corpus_mod.scan(corpus, settings)
+    known = held.manifest if held is not None else None
     try:
-        manifest = read_manifest(model)
+        manifest = read_manifest(model, known=known)
         if manifest.data.get("settings_hash") != settings.index_hash():
             raise StaleIndexError(f"{model}: model built with other settings")
     except IndexNotFoundError:
@@ -168,6 +181,44 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
     except (StaleIndexError, IndexFormatError) as exc:
         warn(f"{exc}; rebuilding")
         return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
+    changed, removed = _changes(corpus, entries, manifest)
+    if held is not None and known is not None and manifest.digest == known.digest and not changed and not removed:
+        logger.info("%s: model up to date and already loaded (%d pages)", model, len(held.index))
+        return IndexReport(held.index, len(held.index), (), 0, False, known)
+    try:
+        index = load_index(model, settings=settings, manifest=manifest)
+        if not learn.compatible(index):
+            raise StaleIndexError(f"{model}: model learned other ranking features")
+    except (IndexFormatError, StaleIndexError) as exc:
+        warn(f"{exc}; rebuilding")
+        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
+    if not changed and not removed:
+        logger.info("%s: model up to date (%d pages)", model, len(index))
+        return IndexReport(index, len(index), (), 0, False, manifest)
+    n_changed = len(changed) + len(removed)
+    if n_changed > REBUILD_MIN and n_changed > REBUILD_SHARE * len(manifest.pages):
+        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
+    logger.info("%s: refreshing %d changed and %d removed page(s)", model, len(changed), len(removed))
+    parsed, skipped = corpus_mod.read_pages(corpus, changed, settings, progress)
+    _report_problems(parsed, skipped, warn)
+    gone = removed + [s.path for s in skipped]
+    # The anchor dictionary follows the change; the ranker's weights are kept until a full build.
+    index = learn.attach(index.refreshed(parsed, gone, settings), corpus, settings,
+                         ranker=index.extra.get("ranker"), anchor_ranker=index.extra.get("anchor_ranker"),
+                         train=False, previous=stats_of(index))
+    present = {e.path for e in entries}
+    known_skipped: dict[str, list[object]] = manifest.data.get("skipped", {})
+    still_skipped = [corpus_mod.Skipped(p, str(v[2]), int(v[0]), int(v[1])) for p, v in known_skipped.items()
+                     if p in present and p not in {c.path for c in changed}]
+    saved = _save(index, model, settings=settings, corpus=corpus, skipped=[*still_skipped, *skipped], warn=warn,
+                  strict=False)
+    return IndexReport(index, len(index), tuple(skipped), len(changed), False, saved)
+
+
+def _changes(corpus: Path, entries: Sequence[corpus_mod.FileEntry],
+             manifest: Manifest) -> tuple[list[corpus_mod.FileEntry], list[str]]:
+    """The scanned pages that are new or changed since ``manifest`` was written (size, mtime,
+    then content hash), and the paths it holds that are gone."""
     known = manifest.pages
     known_skipped: dict[str, list[object]] = manifest.data.get("skipped", {})
     changed: list[corpus_mod.FileEntry] = []
@@ -183,31 +234,7 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
         changed.append(e)
     present = {e.path for e in entries}
     removed = [p for p in known if p not in present]
-    try:
-        index = load_index(model, settings=settings, manifest=manifest)
-        if not learn.compatible(index):
-            raise StaleIndexError(f"{model}: model learned other ranking features")
-    except (IndexFormatError, StaleIndexError) as exc:
-        warn(f"{exc}; rebuilding")
-        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
-    if not changed and not removed:
-        logger.info("%s: model up to date (%d pages)", model, len(index))
-        return IndexReport(index, len(index), (), 0, False)
-    n_changed = len(changed) + len(removed)
-    if n_changed > REBUILD_MIN and n_changed > REBUILD_SHARE * len(known):
-        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
-    logger.info("%s: refreshing %d changed and %d removed page(s)", model, len(changed), len(removed))
-    parsed, skipped = corpus_mod.read_pages(corpus, changed, settings, progress)
-    _report_problems(parsed, skipped, warn)
-    gone = removed + [s.path for s in skipped]
-    # The anchor dictionary follows the change; the ranker's weights are kept until a full build.
-    index = learn.attach(index.refreshed(parsed, gone, settings), corpus, settings,
-                         ranker=index.extra.get("ranker"), anchor_ranker=index.extra.get("anchor_ranker"),
-                         train=False, previous=stats_of(index))
-    still_skipped = [corpus_mod.Skipped(p, str(v[2]), int(v[0]), int(v[1])) for p, v in known_skipped.items()
-                     if p in present and p not in {c.path for c in changed}]
-    _save(index, model, settings=settings, corpus=corpus, skipped=[*still_skipped, *skipped], warn=warn, strict=False)
-    return IndexReport(index, len(index), tuple(skipped), len(changed), False)
+    return changed, removed
 
 
 def _same_hash(file: Path, digest: str) -> bool:
@@ -245,6 +272,9 @@ class Recommender:
         """The model folder (None when the index was not read from one: :meth:`refresh` cannot run)."""
         self._rules: tuple[float, IgnoreRules] | None = None
         self._sources: inbound_mod.SourceCache | None = None
+        self._opened: IndexReport | None = None
+        """How :meth:`open` or the last :meth:`refresh` got ``index`` (with the manifest of the saved
+        model it is), so that :meth:`refresh` need not load the model again when nothing changed."""
 
     @property
     def rules(self) -> IgnoreRules:
@@ -278,12 +308,18 @@ class Recommender:
         settings = settings if settings is not None else config.settings  # type: ignore[union-attr]
         model = Path(os.path.abspath(model if model is not None else (config and config.model) or "models"))
         report = open_index(corpus, model=model, settings=settings, progress=progress, warn=warn)
-        return cls(report.index, corpus, settings, model)
+        rec = cls(report.index, corpus, settings, model)
+        rec._opened = report
+        return rec
 
     def refresh(self, *, progress: Progress | None = None, warn: Warn | None = None) -> bool:
         """Bring a long-lived recommender up to date with the pages on disk: pages added, changed,
         renamed or deleted since it was opened (only those are read again). An editor plugin
         calls it when files are saved. Returns whether anything changed.
+
+        When no page changed and the model folder still holds the very model this recommender
+        has (no other process saved one since), the model is not read again: the cost is a scan of
+        the corpus folder (one stat per page) and a read of the small manifest.
 
         Raises
         ------
@@ -292,7 +328,11 @@ class Recommender:
         """
         if self.model is None:
             raise LinkrecError("this recommender has no model folder to refresh")
-        report = open_index(self.corpus, model=self.model, settings=self.settings, progress=progress, warn=warn)
+        held = self._opened if self._opened is not None and self._opened.index is self.index else None
+        report = _open_index(self.corpus, self.model, self.settings, progress, warn or _log_warning, held=held)
+        self._opened = report
+        if report.index is self.index:
+            return False
         # (compared page by page: another process may have refreshed the shared model already)
         changed = [(r.path, r.sha256) for r in report.index.records] != [(r.path, r.sha256) for r in self.index.records]
         self.index = report.index

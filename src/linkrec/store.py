@@ -57,6 +57,9 @@ class Manifest:
     """The JSON manifest beside a saved model."""
 
     data: dict[str, Any]
+    digest: str = ""
+    """SHA-256 of the manifest file's bytes: which saved model this is (every save writes a new
+    payload name and creation time, so it changes whenever the model is saved again)."""
 
     @property
     def pages(self) -> dict[str, list[Any]]:
@@ -104,18 +107,20 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _write_model(folder: Path, payload_name: str, dump: Any, manifest: dict[str, Any]) -> None:
+def _write_model(folder: Path, payload_name: str, dump: Any, manifest: dict[str, Any]) -> bytes:
     """Write the payload, then the manifest naming it (with its hash), under the folder's lock;
-    then remove older payloads."""
+    then remove older payloads. Returns the manifest's bytes."""
     folder.mkdir(parents=True, exist_ok=True)
     with _locked(folder):
         write_atomic(folder / payload_name, dump)
         manifest["payload_sha256"] = _sha256_file(folder / payload_name)
-        write_atomic(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+        raw = json.dumps(manifest, indent=1, sort_keys=True).encode()
+        write_atomic(folder / MANIFEST, raw)
         for old in folder.glob("index-*.joblib"):
             if old.name != payload_name:
                 with contextlib.suppress(OSError):
                     old.unlink()
+    return raw
 
 
 def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: str,
@@ -125,6 +130,19 @@ def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: st
     Examples
     --------
     See :func:`load_index`.
+    """
+    save_model(index, folder, settings=settings, corpus=corpus, skipped=skipped)
+    return folder / MANIFEST
+
+
+def save_model(index: LinkIndex, folder: Path, *, settings: Settings, corpus: str,
+               skipped: Sequence[Skipped] = ()) -> Manifest:
+    """:func:`save_index`, returning the manifest written.
+
+    Raises
+    ------
+    IndexWriteError
+        If the model cannot be written.
     """
     payload_name = f"index-{secrets.token_hex(6)}.joblib"
     # Python objects (records, dictionaries, the learned rankers) go through the C pickler as one
@@ -149,7 +167,7 @@ def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: st
         joblib.dump(payload, fh, compress=("zlib", 1))
 
     try:
-        _write_model(folder, payload_name, dump, {
+        manifest = {
             "format": FORMAT_VERSION,
             **versions(),
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -159,14 +177,18 @@ def save_index(index: LinkIndex, folder: Path, *, settings: Settings, corpus: st
             "payload": payload_name,
             "pages": {r.path: [r.sha256, r.size, r.mtime_ns] for r in index.records},
             "skipped": {s.path: [s.size, s.mtime_ns, s.reason] for s in skipped},
-        })
+        }
+        raw = _write_model(folder, payload_name, dump, manifest)
     except OSError as exc:
         raise IndexWriteError(f"{folder}: cannot save the model: {exc.strerror or exc}") from None
-    return folder / MANIFEST
+    return Manifest(manifest, hashlib.sha256(raw).hexdigest())
 
 
-def read_manifest(folder: Path) -> Manifest:
+def read_manifest(folder: Path, *, known: Manifest | None = None) -> Manifest:
     """Read and check the manifest of a model folder.
+
+    ``known`` (a manifest read or written before) is returned as it is when the file still holds
+    exactly its bytes, without parsing the file again.
 
     Raises
     ------
@@ -184,6 +206,9 @@ def read_manifest(folder: Path) -> Manifest:
         raise IndexNotFoundError(f"{folder}: no model here (run `linkrec index`)") from None
     except OSError as exc:
         raise IndexFormatError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    if known is not None and known.digest and known.digest == digest:
+        return known
     try:
         data = json.loads(raw)
     except ValueError:
@@ -199,7 +224,7 @@ def read_manifest(folder: Path) -> Manifest:
     for key in ("linkrec", "sklearn"):
         if data.get(key) != now[key]:
             raise StaleIndexError(f"{path}: model written by {key} {data.get(key)}, this is {now[key]}")
-    return Manifest(data)
+    return Manifest(data, digest)
 
 
 def load_index(folder: Path, *, settings: Settings, manifest: Manifest | None = None) -> LinkIndex:
