@@ -40,7 +40,7 @@ from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10  # 10: content tabs parsed as Markdown (pages parsed before hold them as code)
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 
