@@ -596,6 +596,7 @@ def test_refresh_picks_up_a_changed_page_then_does_not_load_its_own_save_again(
     assert "water.md" not in {s.target for s in rec.suggest(buffer).links}
     (corpus / "water.md").write_text("# Zinc\n\nZinc is a mineral.\n")
     assert rec.refresh() is True
+    assert not loads  # refreshed from the model it holds, which is the one saved
     assert "water.md" in {s.target for s in rec.suggest(buffer).links}
     assert rec.index.records[rec.index.path_ids["water.md"]].title == "Zinc"
     loaded = len(loads)

@@ -168,8 +168,8 @@ def open_index(corpus: Path, *, model: Path, settings: Settings, progress: Progr
 def _open_index(corpus: Path, model: Path, settings: Settings, progress: Progress | None, warn: Warn,
                 held: IndexReport | None) -> IndexReport:
     """:func:`open_index`; ``held`` is the report of an earlier open of the same corpus, model and
-    settings: when the model folder still holds exactly that model (the same manifest bytes) and
-    no page changed, it is returned as it is, without loading the model again."""
+    settings: when the model folder still holds exactly that model (the same manifest bytes), it
+    is not loaded again: returned as it is when no page changed, refreshed from memory otherwise."""
     entries = corpus_mod.scan(corpus, settings)
     known = held.manifest if held is not None else None
     try:
@@ -182,16 +182,19 @@ def _open_index(corpus: Path, model: Path, settings: Settings, progress: Progres
         warn(f"{exc}; rebuilding")
         return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
     changed, removed = _changes(corpus, entries, manifest)
-    if held is not None and known is not None and manifest.digest == known.digest and not changed and not removed:
-        logger.info("%s: model up to date and already loaded (%d pages)", model, len(held.index))
-        return IndexReport(held.index, len(held.index), (), 0, False, known)
-    try:
-        index = load_index(model, settings=settings, manifest=manifest)
-        if not learn.compatible(index):
-            raise StaleIndexError(f"{model}: model learned other ranking features")
-    except (IndexFormatError, StaleIndexError) as exc:
-        warn(f"{exc}; rebuilding")
-        return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
+    if held is not None and known is not None and manifest.digest == known.digest:
+        index = held.index  # the model folder holds the model in memory: no need to load it again
+        if not changed and not removed:
+            logger.info("%s: model up to date and already loaded (%d pages)", model, len(index))
+            return IndexReport(index, len(index), (), 0, False, known)
+    else:
+        try:
+            index = load_index(model, settings=settings, manifest=manifest)
+            if not learn.compatible(index):
+                raise StaleIndexError(f"{model}: model learned other ranking features")
+        except (IndexFormatError, StaleIndexError) as exc:
+            warn(f"{exc}; rebuilding")
+            return index_corpus(corpus, model=model, settings=settings, progress=progress, warn=warn, strict=False)
     if not changed and not removed:
         logger.info("%s: model up to date (%d pages)", model, len(index))
         return IndexReport(index, len(index), (), 0, False, manifest)
