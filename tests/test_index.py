@@ -135,3 +135,8 @@ def test_reading_a_model_and_suggesting_do_not_import_scikit_learn(tmp_path: Pat
     warm = subprocess.run([sys.executable, "-c", code, page], capture_output=True, text=True, check=True)
     n, learned, imported = warm.stdout.split()
     assert int(n) > 0 and learned == "True" and imported == "False", warm.stdout + warm.stderr
+    # a refresh (a changed page) keeps the learned weights: it does not import scikit-learn either
+    (corpus / "walking-health-benefits.md").write_text("# Walking\n\nA brisk walk eases cramps.\n")
+    refreshed = subprocess.run([sys.executable, "-c", code, page], capture_output=True, text=True, check=True)
+    n, learned, imported = refreshed.stdout.split()
+    assert int(n) > 0 and learned == "True" and imported == "False", refreshed.stdout + refreshed.stderr
