@@ -640,3 +640,19 @@ def test_no_anchor_takes_part_of_a_title_it_cannot_take_whole(tmp_path: Path, wr
     plain = "The burr grinder must be clean.\n"
     anchor = {s.target: s.anchor for s in Recommender.open(corpus, tmp_path / "m").suggest(plain).links}.get("grinder.md")
     assert anchor is None, anchor  # not "burr" nor "grinder" alone
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_anchor_lines_and_columns_follow_any_line_ending(rec: Recommender, newline: str) -> None:
+    # an editor counts a lone CR (old Mac files) as a line end, as CommonMark does
+    lf = rec.suggest(DRAFT).links
+    buffer = DRAFT.replace("\n", newline)
+    other = rec.suggest(buffer).links
+    assert [s.target for s in other] == [s.target for s in lf]
+    lines = buffer.splitlines(keepends=True)
+    placed = [(a.anchor, b.anchor) for a, b in zip(lf, other) if a.anchor is not None]
+    assert placed
+    for a, b in placed:
+        assert b is not None and buffer[b.start:b.end] == b.text == a.text
+        assert (b.line, b.column) == (a.line, a.column)
+        assert lines[b.line - 1][b.column - 1:].startswith(b.text)

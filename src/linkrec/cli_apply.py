@@ -21,7 +21,7 @@ from . import ignore as ignore_mod
 from .cli import Failure, _Ctx, _open, _warner, cli, corpus_option, model_option
 from .errors import LinkrecError, ParseError
 from .markdown import decode_page
-from .results import Anchor
+from .results import Anchor, line_end, line_start
 from .settings import Settings, default_corpus_path
 
 
@@ -80,11 +80,8 @@ def _read_page(page: Path, max_bytes: int) -> tuple[bytes, str]:
 
 def _show_line(text: str, start: int, end: int, width: int = 100) -> str:
     """The line holding ``text[start:end]``, the phrase highlighted, cut to about ``width`` characters."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    before = text[line_start:start].lstrip()
-    after = text[end:line_end].rstrip("\r").rstrip()
+    before = text[line_start(text, start):start].lstrip()
+    after = text[end:line_end(text, end)].rstrip()
     room = max(10, (width - (end - start)) // 2)
     if len(before) > room:
         before = "…" + before[-room:]

@@ -34,9 +34,23 @@ class Anchor:
         --------
         >>> Anchor.at("one\ntwo three", 8, 13)
         Anchor(text='three', line=2, column=5, start=8, end=13)
+        >>> Anchor.at("one\rtwo three", 8, 13)  # a lone CR ends a line too (old Mac files), as in CommonMark
+        Anchor(text='three', line=2, column=5, start=8, end=13)
         """
-        line_start = text.rfind("\n", 0, start) + 1
-        return cls(text[start:end], text.count("\n", 0, start) + 1, start - line_start + 1, start, end)
+        line = text.count("\n", 0, start) + text.count("\r", 0, start) - text.count("\r\n", 0, start) + 1
+        return cls(text[start:end], line, start - line_start(text, start) + 1, start, end)
+
+
+def line_start(text: str, pos: int) -> int:
+    """Offset of the first character of the line holding ``text[pos]`` (lines end with LF, CRLF or
+    a lone CR, as in CommonMark)."""
+    return max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
+
+
+def line_end(text: str, pos: int) -> int:
+    """Offset just past the last character of the line holding ``text[pos]`` (before its line ending)."""
+    ends = [i for i in (text.find("\n", pos), text.find("\r", pos)) if i >= 0]
+    return min(ends) if ends else len(text)
 
 
 @dataclass(frozen=True, slots=True)
