@@ -656,3 +656,18 @@ def test_anchor_lines_and_columns_follow_any_line_ending(rec: Recommender, newli
         assert b is not None and buffer[b.start:b.end] == b.text == a.text
         assert (b.line, b.column) == (a.line, a.column)
         assert lines[b.line - 1][b.column - 1:].startswith(b.text)
+
+
+def test_a_page_opened_through_a_symbolic_link_is_that_corpus_page(tmp_path: Path, write_site: WriteSite) -> None:
+    corpus = write_site(tmp_path / "c", {"tea.md": "# Green Tea\n\nGreen tea and oolong.\n",
+                                         "oolong.md": "# Oolong\n\nOolong is a tea, like green tea.\n"})
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "tea.md").symlink_to(corpus / "tea.md")
+    (tmp_path / "site").symlink_to(corpus)  # the corpus folder reached by another name
+    rec = Recommender.open(corpus, tmp_path / "m")
+    for path in (outside / "tea.md", tmp_path / "site" / "tea.md"):
+        assert rec.corpus_path(path) == "tea.md"
+        targets = {s.target for s in rec.suggest_file(path).links}
+        assert "oolong.md" in targets and "tea.md" not in targets  # not suggested to itself
+    assert rec.corpus_path(outside) is None

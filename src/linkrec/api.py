@@ -343,13 +343,17 @@ class Recommender:
         return changed
 
     def corpus_path(self, path: Path | str | None) -> str | None:
-        """The corpus-relative path of a file, or None when it is outside the corpus."""
+        """The corpus-relative path of a file, or None when it is outside the corpus (a path
+        through a symbolic link to a corpus page, or to the corpus folder, is that page)."""
         if path is None:
             return None
         try:
             rel = Path(os.path.abspath(path)).relative_to(self.corpus)
         except ValueError:
-            return None
+            try:
+                rel = Path(os.path.realpath(path)).relative_to(os.path.realpath(self.corpus))
+            except ValueError:
+                return None
         return rel.as_posix()
 
     def suggest_file(self, path: Path | str, *, limit: int | None = None, keywords: int | None = None,
