@@ -110,6 +110,12 @@ def test_tfidf_without_scikit_learn_matches_its_transformer() -> None:
     counts = sp.csr_matrix(sp.vstack([counts, sp.csr_matrix((1, 30))]))  # and an empty page
     fitted = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2").fit(counts)
     assert np.array_equal(fit_idf(counts), fitted.idf_)
+    for dtype in (np.float32, np.int64):  # a model's counts are float32: scikit-learn then works in float32
+        typed = counts.astype(dtype)
+        expected = TfidfTransformer(sublinear_tf=True, smooth_idf=True, norm="l2").fit(typed).idf_
+        assert np.array_equal(fit_idf(typed), np.asarray(expected, dtype=np.float64))
+    big = sp.random(3000, 50, density=0.3, random_state=2, format="csr", dtype=np.float32)
+    assert np.array_equal(fit_idf(big), TfidfTransformer(smooth_idf=True).fit(big).idf_.astype(np.float64))
     ours = tfidf_matrix(counts, fit_idf(counts))
     assert ours.dtype == np.float32 and ours.shape == counts.shape
     assert np.allclose(ours.toarray(), fitted.transform(counts).toarray(), rtol=1e-6, atol=1e-7)
