@@ -602,6 +602,22 @@ def test_offsets_with_other_line_endings(newline: str) -> None:
     assert_invariants(doc)
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_line_syntax_hides_only_its_own_line_with_any_line_ending(newline: str) -> None:
+    # a tab label, an admonition title, a MyST target and an abbreviation hide their line only,
+    # however the lines end (a lone CR let "$" reach the end of the page)
+    lines = ['===+ "Causes"', "", "    Cramps come from low magnesium.", "", "!!! note \"Tip\"", "",
+             "    Potassium helps.", "", "(my-label)=", "Sleep hygiene matters.", "", "*[CSS]: Cascading",
+             "Hydration too.", ""]
+    doc = parse_document(newline.join(lines), "a.md")
+    assert slices(doc) == ["Cramps come from low magnesium.", "Potassium helps.", "Sleep hygiene matters.",
+                           "Hydration too."]
+    assert_invariants(doc)
+    # an MDX import block ends at a blank line, however the lines end
+    mdx = parse_document(newline.join(["import X from './x'", "", "Prose about magnesium.", ""]), "a.mdx")
+    assert slices(mdx) == ["Prose about magnesium."]
+
+
 def test_offsets_with_tabs_emoji_cjk_combining() -> None:
     text = (
         "-\t🎉 party\tTime\n\n"

@@ -831,8 +831,11 @@ class _Analyser:
             links = [lk for lk in links if lk.kind != "definition" or lk.target in used]
         code = sorted([*self.code_blocks, *((c.start, c.end) for c in self.code_spans)])
         hidden: list[tuple[int, int]] = []
-        if "%%" in self.text:  # Obsidian comments: hidden text, its links inactive
-            hidden = _outside_code(_COMMENT_RE.finditer(self.text, body_start), code)
+        # The line-based patterns below see the text with LF line ends only: a CRLF's CR as a
+        # space, a lone CR (old Mac files) as LF, one character for one so that offsets hold.
+        scan = self.text.replace("\r\n", " \n").replace("\r", "\n") if "\r" in self.text else self.text
+        if "%%" in scan:  # Obsidian comments: hidden text, its links inactive
+            hidden = _outside_code(_COMMENT_RE.finditer(scan, body_start), code)
             links = [lk for lk in links if not any(s <= lk.span.start and lk.span.end <= e for s, e in hidden)]
         if not self.placements:
             return _Analysis(tuple(self.headings), self.h1, "\n\n".join(self.blocks), (), tuple(links),
@@ -848,10 +851,10 @@ class _Analyser:
                 last_end = span.end
         text = self.text
         for needle, pattern in _HIDDEN_SYNTAX:
-            if needle in text:
-                hidden += _outside_code(pattern.finditer(text, body_start), code)
-        if "{" in text and (self.mdx or _MDX_HINT_RE.search(text, body_start)):
-            hidden += [(m.start(), m.end()) for m in _EXPRESSION_RE.finditer(text, body_start)]
+            if needle in scan:
+                hidden += _outside_code(pattern.finditer(scan, body_start), code)
+        if "{" in scan and (self.mdx or _MDX_HINT_RE.search(scan, body_start)):
+            hidden += [(m.start(), m.end()) for m in _EXPRESSION_RE.finditer(scan, body_start)]
         blocked = sorted([(lk.span.start, lk.span.end) for lk in links] + hidden)
         linkable = [span for span in _outside(disjoint, blocked) if not text[span.start : span.end].isspace()]
         wrappable = tuple(sorted(
