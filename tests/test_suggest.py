@@ -665,8 +665,10 @@ def test_a_page_opened_through_a_symbolic_link_is_that_corpus_page(tmp_path: Pat
     outside.mkdir()
     (outside / "tea.md").symlink_to(corpus / "tea.md")
     (tmp_path / "site").symlink_to(corpus)  # the corpus folder reached by another name
+    (corpus / "loop").symlink_to(corpus)  # a folder link inside the corpus (not scanned)
     rec = Recommender.open(corpus, tmp_path / "m")
-    for path in (outside / "tea.md", tmp_path / "site" / "tea.md"):
+    assert sorted(rec.index.path_ids) == ["oolong.md", "tea.md"]
+    for path in (outside / "tea.md", tmp_path / "site" / "tea.md", corpus / "loop" / "tea.md"):
         assert rec.corpus_path(path) == "tea.md"
         targets = {s.target for s in rec.suggest_file(path).links}
         assert "oolong.md" in targets and "tea.md" not in targets  # not suggested to itself

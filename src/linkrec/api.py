@@ -348,13 +348,17 @@ class Recommender:
         if path is None:
             return None
         try:
-            rel = Path(os.path.abspath(path)).relative_to(self.corpus)
+            rel: str | None = Path(os.path.abspath(path)).relative_to(self.corpus).as_posix()
         except ValueError:
+            rel = None
+        if rel is None or rel not in self.index.path_ids:  # maybe a page reached through a symbolic link
             try:
-                rel = Path(os.path.realpath(path)).relative_to(os.path.realpath(self.corpus))
+                real = Path(os.path.realpath(path)).relative_to(os.path.realpath(self.corpus)).as_posix()
             except ValueError:
-                return None
-        return rel.as_posix()
+                real = None
+            if real is not None and (rel is None or real in self.index.path_ids):
+                rel = real
+        return rel
 
     def suggest_file(self, path: Path | str, *, limit: int | None = None, keywords: int | None = None,
                      min_score: float | None = None, explain: bool = False) -> PageReport:
