@@ -406,3 +406,31 @@ def test_no_anchor_inside_a_longer_name_of_another_target() -> None:
     # a shorter name of another target does not hold a place back: target 2's title is not
     # inside target 1's
     assert anchors_mod.choose_anchors([2, 1], ms, scorer, text=text)[2].start == outer[0]
+
+
+def test_a_place_held_back_for_a_longer_name_is_offered_again_when_that_name_goes_unused() -> None:
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    text = "Use Performing a rollback on a DaemonSet now, or later Performing a rollback on a DaemonSet."
+    first, second = text.index("Performing"), text.rindex("Performing")
+    title = len("Performing a rollback on a DaemonSet")
+    inner = [first + title - 9, second + title - 9]  # "DaemonSet" at the end of each title
+    assert all(text[i:i + 9] == "DaemonSet" for i in inner)
+    key = ("perform", "rollback", "daemonset")
+    ms = {1: [Mention(1, i, i + 9, ("daemonset",), "title", 0.5) for i in inner],
+          2: [Mention(2, first, first + title, key, "title", 0.9), Mention(2, second, second + title, key, "title", 0.9)]}
+
+    def scorer(occs):  # noqa: ANN001, ANN202 - target 1 prefers its second place, target 2 its first
+        return np.array([(o.mention.start if o.mention.target == 1 else -o.mention.start) / 10 for o in occs])
+
+    # target 2 takes the first title, so the "DaemonSet" ending the second one is target 1's after all
+    chosen = anchors_mod.choose_anchors([1, 2], ms, scorer, text=text)
+    assert chosen[2].start == first and chosen[1].start == inner[1]
+    # a longer name that cannot be a link (right beside one of the page's links) holds nothing back
+    near = "See [the guide](g.md) Performing a rollback on a DaemonSet."
+    at = near.index("Performing")
+    end = at + title
+    ms = {1: [Mention(1, end - 9, end, ("daemonset",), "title", 0.5)], 2: [Mention(2, at, end, key, "title", 0.9)]}
+    chosen = anchors_mod.choose_anchors([1, 2], ms, scorer, text=near, links=[(4, 21)])
+    assert near[4:21] == "[the guide](g.md)" and 2 not in chosen and chosen[1].start == end - 9

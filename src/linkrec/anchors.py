@@ -749,20 +749,47 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
     taken: list[tuple[int, int]] = []
     used_keys: set[tuple[str, ...]] = set()
     chosen: dict[int, Mention] = {}
-    names = [(o.mention.start, o.mention.end, o.mention.target) for *_, o in options
-             if o.sources & {"title", "alias"}]  # longest name first, over all targets
-    for *_, o in options:
-        m = o.mention
-        if m.target in chosen or m.key in used_keys:
-            continue
-        if any(s <= m.start and m.end <= e and e - s > m.end - m.start and t != m.target and t not in chosen
-               for s, e, t in names):
-            continue  # inside a longer name of another target that may still take it
-        if any(m.start < e and s < m.end for s, e in taken):
-            continue
-        if text is not None and beside_link(text, m, (*taken, *links)):
-            continue  # two links side by side read as one
+    names = [o.mention for *_, o in options if o.sources & {"title", "alias"}]  # longest name first, over all targets
+
+    def free(m: Mention) -> bool:
+        """Whether ``m`` may still be taken (its target unplaced, its phrase unused, its place clear)."""
+        return (m.target not in chosen and m.key not in used_keys
+                and not any(m.start < e and s < m.end for s, e in taken)
+                and not (text is not None and beside_link(text, m, (*taken, *links))))  # side by side: one link
+
+    def held_back(m: Mention, final: bool) -> bool:
+        """Whether ``m`` lies inside a longer name of another target that can still take it."""
+        return not final and any(n.start <= m.start and m.end <= n.end and n.end - n.start > m.end - m.start
+                                 and n.target != m.target and free(n) for n in names)
+
+    def take(m: Mention) -> None:
         chosen[m.target] = m
         taken.append((m.start, m.end))
         used_keys.add(m.key)
+
+    waiting: list[Mention] = []  # held back, in the order of options: offered again when the longer name is gone
+
+    def offer_waiting(final: bool = False) -> None:
+        i = 0
+        while i < len(waiting):
+            m = waiting[i]
+            if not free(m):
+                waiting.pop(i)
+            elif held_back(m, final):
+                i += 1
+            else:
+                waiting.pop(i)
+                take(m)
+                i = 0  # a choice changes what is free and what is held back
+
+    for *_, o in options:
+        m = o.mention
+        if not free(m):
+            continue
+        if held_back(m, False):
+            waiting.append(m)
+            continue
+        take(m)
+        offer_waiting()
+    offer_waiting(final=True)
     return chosen
