@@ -132,6 +132,7 @@ def scan(root: Path, settings: Settings) -> list[FileEntry]:
     # A top-down walk like ``os.walk`` (symlinked folders are not entered), with one stat per file
     # and the relative paths built as it goes.
     folders = [(str(root), "")]
+    linked: list[tuple[str, str]] = []  # file links: (path in the corpus, path on disk)
     while folders:
         folder, rel_dir = folders.pop()
         try:
@@ -169,7 +170,18 @@ def scan(root: Path, settings: Settings) -> list[FileEntry]:
                 continue
             if not stat.S_ISREG(st.st_mode):
                 continue
+            if entry.is_symlink():
+                linked.append((rel, full))
             out.append(FileEntry(rel, st.st_size, st.st_mtime_ns))
+    if linked:  # a file link to another page of the corpus is that page, not a second one
+        real_root = os.path.realpath(root)
+        links = {rel for rel, _ in linked}
+        listed = {e.path for e in out} - links
+        doubles = set()
+        for rel, full in linked:
+            if os.path.relpath(os.path.realpath(full), real_root).replace(os.sep, "/") in listed:
+                doubles.add(rel)
+        out = [e for e in out if e.path not in doubles]
     out.sort(key=lambda e: e.path)
     return out
 
