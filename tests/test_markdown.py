@@ -1048,3 +1048,13 @@ def test_wrappable_code_spans() -> None:
     for s in doc.wrappable:
         assert not any(s.start < ln.span.end and ln.span.start < s.end for ln in doc.links)
         assert not any(s.start < sp.end and sp.start < s.end for sp in doc.linkable)
+
+
+def test_obsidian_tags_and_callout_lines_are_never_linkable() -> None:
+    # a link inside "#roasting" would break the tag ("#[[Roasting]]"); one in "[!tip]" the callout
+    text = ("# Notes\n\nAbout #espresso/roasting and #Roasting tags, issue #123, C# and page#part.\n\n"
+            "> [!tip]- Cold brew ratio\n> Use a coarse grind for cold brew.\n")
+    doc = parse_document(text, "a.md")
+    assert slices(doc) == ["About ", " and ", " tags, issue #123, C# and page#part.",
+                           "Use a coarse grind for cold brew."]
+    assert_invariants(doc)

@@ -109,6 +109,8 @@ _HIDDEN_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\{[ \t]*[:.#][^{}\n]*\}|\{[^{}\n]*=[^{}\n]*\}",  # an attribute list, { .class title="x" }
     )))),
     ("[^", re.compile(r"\[\^[^\]\n]*\]")),  # a footnote reference or a footnote definition's label
+    ("#", re.compile(r"(?<!\S)#(?=[\w/-]*[^\W\d_])[\w/-]+")),  # an Obsidian tag, #roasting or #coffee/espresso
+    ("[!", re.compile(r"^[ \t]*(?:>[ \t]*)+\[![\w-]+\][+-]?.*$", re.MULTILINE)),  # an Obsidian callout's line, > [!tip] Title
     ("$", re.compile(r"^[ \t]*\$\$[ \t]*\n[\s\S]*?\n[ \t]*\$\$[ \t]*$"  # display math on lines of its own
                      r"|\$\$(?=\S)[^$\n]*?(?<=\S)\$\$"  # display math in a line
                      r"|\$(?=[^\s$])[^$\n]*?(?<=[^\s$\\])\$(?!\d)", re.MULTILINE)),  # inline math, Pandoc's rule
@@ -126,8 +128,8 @@ _HIDDEN_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
 that a page must hold for the pattern to be worth running: template tags that static-site
 generators expand (Hugo shortcodes ``{{< figure ... >}}``, Jekyll/Liquid ``{% include x.html %}``
 and ``{{ site.url }}``), footnote labels, math, MyST roles' names and targets, abbreviation
-definitions, admonition, tab and colon-fence title lines, attribute lists, and MDX
-``import``/``export`` blocks. Their text is never linkable."""
+definitions, admonition, tab, colon-fence and Obsidian callout title lines, Obsidian tags
+(``#tag``), attribute lists, and MDX ``import``/``export`` blocks. Their text is never linkable."""
 _EXPRESSION_RE = re.compile(r"\{[^{}\n]*\}")
 """A braced ``{expression}`` of an MDX page: JavaScript, never linkable."""
 _MDX_HINT_RE = re.compile(r"^(?:import|export)[ \t]|<[A-Z][A-Za-z0-9.]*[\s/>]", re.MULTILINE)
