@@ -673,3 +673,24 @@ def test_a_page_opened_through_a_symbolic_link_is_that_corpus_page(tmp_path: Pat
         targets = {s.target for s in rec.suggest_file(path).links}
         assert "oolong.md" in targets and "tea.md" not in targets  # not suggested to itself
     assert rec.corpus_path(outside) is None
+
+
+def test_another_version_of_the_page_or_of_a_suggestion_is_not_suggested(tmp_path: Path,
+                                                                        write_site: WriteSite) -> None:
+    install = ("# Installation\n\nInstall the widget with the package manager, then run the setup command "
+               "and check the widget configuration. See Troubleshooting when the setup fails.\n")
+    trouble = ("# Troubleshooting\n\nWhen the widget setup fails, read the error log, check the configuration "
+               "file and reinstall the package.\n")
+    corpus = write_site(tmp_path / "c", {
+        "docs/installation.md": install, "docs/troubleshooting.md": trouble,
+        "versioned_docs/v1/installation.md": install.replace("widget", "widget 1.0"),
+        "versioned_docs/v1/troubleshooting.md": trouble.replace("widget", "widget 1.0"),
+        "docs/configuration.md": "# Configuration\n\nThe widget reads its configuration file at start.\n"})
+    rec = Recommender.open(corpus, tmp_path / "m")
+    report = rec.suggest_file(corpus / "docs/installation.md", explain=True)
+    targets = [s.target for s in report.links]
+    assert "docs/troubleshooting.md" in targets and "docs/configuration.md" in targets
+    assert "versioned_docs/v1/installation.md" not in targets  # the page's own old version
+    assert "versioned_docs/v1/troubleshooting.md" not in targets  # a suggestion's old version
+    assert {(s.target, s.rule) for s in report.suppressed or ()} >= {
+        ("versioned_docs/v1/installation.md", "copy"), ("versioned_docs/v1/troubleshooting.md", "copy")}

@@ -102,7 +102,7 @@ class Suppressed:
     score: float
     """The score it had."""
     rule: str
-    """The rule that dropped it, e.g. ``ignore: pair``, ``exclude_targets``, ``max_links``, ``min_score``."""
+    """The rule that dropped it, e.g. ``ignore: pair``, ``exclude_targets``, ``max_links``, ``min_score``, ``copy``."""
 
 
 @dataclass(frozen=True, slots=True)
