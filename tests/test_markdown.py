@@ -345,9 +345,10 @@ def test_wikilinks(markdown: str, target: str, text: str, shown: str) -> None:
     assert doc.body == f"See {text} too."
 
 
-def test_wikilink_embed_is_not_a_link() -> None:
-    doc = parse_document("Picture ![[diagram.png]] here and ![[Note]].\n", "a.md")
-    assert doc.links == ()
+def test_wikilink_embed_of_a_note_is_a_link_without_text() -> None:
+    doc = parse_document("Picture ![[diagram.png]] here and ![[Note#Part]].\n", "a.md")
+    assert [(lk.kind, lk.target, lk.text) for lk in doc.links] == [("embed", "Note", "")]  # not the image
+    assert parse_document("Sample: ![[a|b|c]](pic.png)\n", "a.md").links == ()  # an image whose alt has brackets
     assert slices(doc) == ["Picture ", " here and ", "."]
     assert "diagram" not in doc.body
 

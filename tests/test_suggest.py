@@ -694,3 +694,22 @@ def test_another_version_of_the_page_or_of_a_suggestion_is_not_suggested(tmp_pat
     assert "versioned_docs/v1/troubleshooting.md" not in targets  # a suggestion's old version
     assert {(s.target, s.rule) for s in report.suppressed or ()} >= {
         ("versioned_docs/v1/installation.md", "copy"), ("versioned_docs/v1/troubleshooting.md", "copy")}
+
+
+def test_an_embedded_note_is_a_link_to_it(tmp_path: Path, write_site: WriteSite) -> None:
+    from linkrec import sitereport
+
+    corpus = write_site(tmp_path / "vault", {
+        "Cold brew.md": "# Cold brew\n\nCold brew steeps coarse coffee in cold water overnight.\n",
+        "Roasting.md": "# Roasting\n\nLight and dark roasting change the coffee.\n",
+        "Coffee.md": ("# Coffee\n\nMy notes on cold brew and roasting.\n\n![[Cold brew]]\n\n![[photo.png]]\n\n"
+                      "![[Missing note]]\n"),
+    })
+    rec = Recommender.open(corpus, tmp_path / "m")
+    targets = {s.target for s in rec.suggest_file(corpus / "Coffee.md").links}
+    assert "Roasting.md" in targets and "Cold brew.md" not in targets  # already embedded
+    coffee = rec.index.path_ids["Coffee.md"]
+    assert [rec.index.records[int(t)].path for t in rec.index.out_links[coffee]] == ["Cold brew.md"]
+    report = sitereport.build_report(rec, min_score=0.5)
+    broken = [(b.target, b.reason) for p in report.pages for b in p.broken]
+    assert broken == [("Missing note", "no such note")]  # the image is no note

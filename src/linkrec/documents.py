@@ -47,7 +47,8 @@ class Link:
     text: str
     """The text a reader sees (for a wikilink without ``|shown``, the note name)."""
     kind: str
-    """One of ``"inline"``, ``"reference"``, ``"definition"``, ``"wikilink"``, ``"autolink"``,
+    """One of ``"inline"``, ``"reference"``, ``"definition"``, ``"wikilink"``, ``"embed"`` (an
+    Obsidian ``![[Note]]``: a link without text), ``"autolink"``,
     ``"ref"`` (a site generator's reference to a path), ``"label"`` (a MyST ``{ref}``/``{term}``
     role: the target is a label, or ``term:NAME``), ``"html"`` (an ``<a href>``)."""
     span: Span

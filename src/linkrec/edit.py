@@ -44,7 +44,7 @@ def strip_links(doc: Document, resolve: Callable[[Link], str | None]) -> tuple[s
     kept_labels: set[str] = set()
     stripped_labels: set[str] = set()
     for link in doc.links:
-        if link.kind in ("definition", "autolink"):
+        if link.kind in ("definition", "autolink", "embed"):  # an embed has no text to leave
             continue
         target = resolve(link)
         if target is None:

@@ -15,7 +15,8 @@ the page through per-line segments. Anything that cannot be located exactly is l
 
 Beyond CommonMark:
 
-* ``[[wikilinks]]`` (Obsidian style) are links; ``![[embeds]]`` are neither links nor prose;
+* ``[[wikilinks]]`` (Obsidian style) are links; ``![[embeds]]`` are not prose, and the embed of a
+  note (``![[Note]]``, kind ``embed``) is a link to it without text;
 * ``<path/page.md>`` (a relative path in angle brackets) is an autolink;
 * bare URLs are not links, but are neither linkable nor body text;
 * Markdown links written inside HTML blocks (which CommonMark leaves raw) are reported as links,
@@ -39,6 +40,7 @@ import datetime
 import functools
 import itertools
 import logging
+import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
 from types import SimpleNamespace
@@ -1342,7 +1344,8 @@ def _trim_url(url: str) -> str:
 
 
 def _wikilink(match: re.Match[str], offset: int) -> tuple[_Cut, _RawLink | None] | None:
-    """Describe ``[[target#heading|shown]]`` (or an ``![[embed]]``, which is not a link)."""
+    """Describe ``[[target#heading|shown]]`` (or an ``![[embed]]``: of a note, a link without text;
+    of an image or another file, nothing)."""
     start = offset + match.start()
     end = offset + match.end()
     inner = match.group(2)
@@ -1357,8 +1360,11 @@ def _wikilink(match: re.Match[str], offset: int) -> tuple[_Cut, _RawLink | None]
         shown = ""
         shown_start = -1
     target = target_part.strip()
-    if match.group(1):  # an embed: not visible prose, not a link
-        return _Cut(start, end, "", ""), None
+    if match.group(1):  # an embed: not prose; a note's (no extension, or a page's) counts as a link to it
+        name = target.partition("#")[0].partition("^")[0].strip()
+        ext = posixpath.splitext(name)[1].lower()
+        note = bool(name) and ext in ("", ".md", ".markdown", ".mdx")
+        return _Cut(start, end, "", ""), (_RawLink("embed", name, "", start, end, -1, -1) if note else None)
     if not target:
         return None
     name, _, heading = target.partition("#")

@@ -147,7 +147,7 @@ class Resolver:
         source = composed(source)
         if not target:
             return None
-        if kind == "wikilink":
+        if kind in ("wikilink", "embed"):
             return self._resolve_wikilink(target)
         if kind == "label":
             return self._labels.get(" ".join(target.split()).lower())
@@ -254,7 +254,7 @@ def resolve_link(resolver: Resolver, target: str, kind: str, page_rel: str,
     if in_corpus(page_rel):
         return resolver.resolve(target, page_rel, kind=kind)
     hit = resolver.resolve(target, posixpath.basename(page_rel), kind=kind)
-    if hit is not None or kind == "wikilink" or corpus_root is None:
+    if hit is not None or kind in ("wikilink", "embed") or corpus_root is None:
         return hit
     parts = urlsplit(target.strip().removeprefix("<").removesuffix(">"))
     path = unquote(parts.path)

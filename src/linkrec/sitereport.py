@@ -201,7 +201,7 @@ class SiteReport:
 def _internal_kind(kind: str, target: str, base_url: str | None) -> str | None:
     """``path``, ``url`` or ``note`` when a link looks internal, else None (external, mailto:, #fragment)."""
     t = target.strip()
-    if kind == "wikilink":
+    if kind in ("wikilink", "embed"):
         return "note" if t.split("#", 1)[0].strip() else None
     if kind == "label":
         return "label" if t else None

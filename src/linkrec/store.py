@@ -40,7 +40,7 @@ from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 10  # 10: content tabs parsed as Markdown (pages parsed before hold them as code)
+FORMAT_VERSION = 11  # 10: content tabs parsed as Markdown; 11: note embeds (![[Note]]) are links
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 
