@@ -51,21 +51,6 @@ def test_scan_skips_hidden_and_md_named_folders_and_ignores(garden: Path) -> Non
     assert "notes.txt" not in paths and "tomatoes.md" in paths
 
 
-def test_a_file_link_to_another_page_of_the_corpus_is_not_a_second_page(garden: Path, tmp_path: Path) -> None:
-    (garden / "tomato-alias.md").symlink_to(garden / "tomatoes.md")  # the same page under another name
-    (garden / "veg" / "up.md").symlink_to(Path("..") / "bread.md")  # a relative link
-    outside = tmp_path / "elsewhere.md"
-    outside.write_text("# Elsewhere\n\nShared notes.\n")
-    (garden / "shared.md").symlink_to(outside)  # a page kept outside the corpus: a page of it
-    (garden / ".drafts").mkdir()
-    (garden / ".drafts" / "idea.md").write_text("# Idea\n\ntext")
-    (garden / "idea.md").symlink_to(garden / ".drafts" / "idea.md")  # its target is not listed: a page
-    paths = [e.path for e in corpus_mod.scan(garden, Settings())]
-    assert "tomatoes.md" in paths and "bread.md" in paths
-    assert "tomato-alias.md" not in paths and "veg/up.md" not in paths
-    assert "shared.md" in paths and "idea.md" in paths
-
-
 def test_ignore_globs_read_as_gitignore_does(garden: Path) -> None:
     (garden / "draft-a.md").write_text("# Draft\n\ntext")
     (garden / "veg" / "draft-b.md").write_text("# Draft B\n\ntext")

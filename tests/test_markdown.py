@@ -349,6 +349,8 @@ def test_wikilink_embed_of_a_note_is_a_link_without_text() -> None:
     doc = parse_document("Picture ![[diagram.png]] here and ![[Note#Part]].\n", "a.md")
     assert [(lk.kind, lk.target, lk.text) for lk in doc.links] == [("embed", "Note", "")]  # not the image
     assert parse_document("Sample: ![[a|b|c]](pic.png)\n", "a.md").links == ()  # an image whose alt has brackets
+    dotted = parse_document("![[Node.js]] and ![[v1.2 release notes]] but ![[clip.MP4]]\n", "a.md")
+    assert [lk.target for lk in dotted.links] == ["Node.js", "v1.2 release notes"]  # a dot is no file type
     assert slices(doc) == ["Picture ", " here and ", "."]
     assert "diagram" not in doc.body
 
@@ -1054,8 +1056,8 @@ def test_wrappable_code_spans() -> None:
 def test_obsidian_tags_and_callout_lines_are_never_linkable() -> None:
     # a link inside "#roasting" would break the tag ("#[[Roasting]]"); one in "[!tip]" the callout
     text = ("# Notes\n\nAbout #espresso/roasting and #Roasting tags, issue #123, C# and page#part.\n\n"
-            "> [!tip]- Cold brew ratio\n> Use a coarse grind for cold brew.\n")
+            "> [!tip]- Cold brew ratio\n> Use a coarse grind for cold brew.\n\n- > [!note] Magnesium\n  > Body.\n")
     doc = parse_document(text, "a.md")
     assert slices(doc) == ["About ", " and ", " tags, issue #123, C# and page#part.",
-                           "Use a coarse grind for cold brew."]
+                           "Use a coarse grind for cold brew.", "Body."]
     assert_invariants(doc)

@@ -713,3 +713,32 @@ def test_an_embedded_note_is_a_link_to_it(tmp_path: Path, write_site: WriteSite)
     report = sitereport.build_report(rec, min_score=0.5)
     broken = [(b.target, b.reason) for p in report.pages for b in p.broken]
     assert broken == [("Missing note", "no such note")]  # the image is no note
+
+
+def test_a_file_link_to_a_page_is_not_suggested_beside_it(tmp_path: Path, write_site: WriteSite) -> None:
+    # a file link (symlink) is listed as a page of its own, so that links through it resolve; as a
+    # copy of the page (or of a better-ranked suggestion) it is never suggested
+    corpus = write_site(tmp_path / "c", {
+        "magnesium.md": "# Magnesium\n\nMagnesium relaxes muscles; potassium helps too.\n",
+        "potassium.md": "# Potassium\n\nPotassium and magnesium keep muscles calm. See [Mg](mg.md).\n",
+        "cramps.md": "# Cramps\n\nCramps ease with magnesium and potassium and stretching.\n"})
+    (corpus / "mg.md").symlink_to("magnesium.md")
+    rec = Recommender.open(corpus, tmp_path / "m")
+    assert int(rec.index.path_ids["mg.md"]) in rec.index.out_links[rec.index.path_ids["potassium.md"]].tolist()
+    own = [s.target for s in rec.suggest_file(corpus / "magnesium.md").links]
+    assert "mg.md" not in own  # its own copy
+    other = [s.target for s in rec.suggest_file(corpus / "cramps.md").links]
+    assert "magnesium.md" in other or "mg.md" in other
+    assert not {"magnesium.md", "mg.md"} <= set(other)  # one of the two, not both
+
+
+def test_inbound_offers_no_copy_of_the_page_as_a_source(tmp_path: Path, write_site: WriteSite) -> None:
+    install = ("# Installation\n\nInstall the widget with the package manager, then run the setup command "
+               "and check the widget configuration file.\n")
+    corpus = write_site(tmp_path / "c", {
+        "v2/install.md": install, "v1/install.md": install.replace("widget", "widget 1.0"),
+        "v2/guide.md": "# Guide\n\nBefore anything, follow the Installation steps for the widget package.\n"})
+    rec = Recommender.open(corpus, tmp_path / "m")
+    sources = [s.source for s in rec.inbound_file(corpus / "v2/install.md").links]
+    assert "v2/guide.md" in sources and "v1/install.md" not in sources  # suggest never offers that pair
+    assert "v2/install.md" not in [s.target for s in rec.suggest_file(corpus / "v1/install.md").links]

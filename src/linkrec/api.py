@@ -39,9 +39,6 @@ logger = logging.getLogger(__name__)
 Progress = corpus_mod.Progress
 Warn = Callable[[str], None]
 
-COPY_SIMILARITY = 0.8
-"""A target with the same title as the page (or as a better-ranked target) and at least this TF-IDF
-cosine to it is a copy of it (another version of the docs, a duplicate), not a page to link."""
 REBUILD_SHARE = 0.25
 REBUILD_MIN = 20
 """Above this share (and number) of changed pages, a refresh rebuilds the model from scratch so
@@ -496,18 +493,13 @@ class _Budget:
         self.suppressed.append(Suppressed(target, title, round(score, 4), rule))
 
 
-def _title_key(title: str) -> str:
-    """A title compared regardless of case and spacing."""
-    return " ".join(title.casefold().split())
-
-
 def _copy_rule(index: LinkIndex, page: PageAnalysis, target: int, titles: Mapping[str, list[int]]) -> str | None:
     """"copy" when ``target`` has the title of the page or of a kept target (``titles``: title ->
     kept targets, -1 for the page) and nearly its content: another version of it, not a link."""
-    for other in titles.get(_title_key(index.records[target].title), ()):
+    for other in titles.get(rank.title_key(index.records[target].title), ()):
         cos = (float(page.sims[target]) if other < 0
                else float(index.matrix[target].multiply(index.matrix[other]).sum()))
-        if cos >= COPY_SIMILARITY:
+        if cos >= rank.COPY_SIMILARITY:
             return "copy"
     return None
 
@@ -520,7 +512,7 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
                    key=lambda r: (-round(float(scores[r]), 9), index.records[int(cands.targets[r])].path))
     kept: list[int] = []
     shown = 0  # suggestions the user would have seen without the score and count rules
-    titles: dict[str, list[int]] = {_title_key(page.doc.title): [-1]}  # -1: the page itself
+    titles: dict[str, list[int]] = {rank.title_key(page.doc.title): [-1]}  # -1: the page itself
     for r in order:
         t = int(cands.targets[r])
         rec = index.records[t]
@@ -531,7 +523,7 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
             shown += 1
         if rule is None:
             kept.append(r)
-            titles.setdefault(_title_key(rec.title), []).append(t)
+            titles.setdefault(rank.title_key(rec.title), []).append(t)
         elif rule != "limit" and (rule.startswith(("ignore", "exclude")) or shown <= budget.limit):
             budget.drop(rec.path, rec.title, float(scores[r]), rule)
     order = kept

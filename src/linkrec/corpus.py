@@ -132,7 +132,6 @@ def scan(root: Path, settings: Settings) -> list[FileEntry]:
     # A top-down walk like ``os.walk`` (symlinked folders are not entered), with one stat per file
     # and the relative paths built as it goes.
     folders = [(str(root), "")]
-    linked: list[tuple[str, str, str]] = []  # file links: (path in the corpus, folder, name)
     while folders:
         folder, rel_dir = folders.pop()
         try:
@@ -170,22 +169,7 @@ def scan(root: Path, settings: Settings) -> list[FileEntry]:
                 continue
             if not stat.S_ISREG(st.st_mode):
                 continue
-            if entry.is_symlink():
-                linked.append((rel, folder, name))
             out.append(FileEntry(rel, st.st_size, st.st_mtime_ns))
-    if linked:  # a file link to another page of the corpus is that page, not a second one
-        roots = {os.path.join(os.path.abspath(root), ""), os.path.join(os.path.realpath(root), "")}
-        listed = {e.path for e in out} - {rel for rel, _, _ in linked}
-        doubles = set()
-        for rel, folder, name in linked:
-            try:  # one readlink, not a realpath per link: a corpus can be a farm of thousands of links
-                folder_abs = os.path.abspath(folder)
-                dest = os.path.normpath(os.path.join(folder_abs, os.readlink(os.path.join(folder_abs, name))))
-            except OSError:
-                continue
-            if any(dest.startswith(base) and dest[len(base):].replace(os.sep, "/") in listed for base in roots):
-                doubles.add(rel)
-        out = [e for e in out if e.path not in doubles]
     out.sort(key=lambda e: e.path)
     return out
 

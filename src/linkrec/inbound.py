@@ -129,7 +129,8 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
     n_parse = max(PARSE_CANDIDATES, 2 * limit)
     for r in rank.neighbours(sims, n_parse * 2, target):
         pre.setdefault(int(r), 0.0)
-    order = sorted((r for r in pre if r not in blocked),
+    order = sorted((r for r in pre if r not in blocked
+                    and not rank.is_copy(page.doc.title, index.records[r].title, float(sims[r]))),  # its own copy
                    key=lambda r: (-(pre[r] + float(sims[r])), index.records[r].path))[:n_parse]
     # --- exact evidence for the best candidates
     q = page.q

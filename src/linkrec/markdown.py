@@ -112,7 +112,8 @@ _HIDDEN_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
     )))),
     ("[^", re.compile(r"\[\^[^\]\n]*\]")),  # a footnote reference or a footnote definition's label
     ("#", re.compile(r"(?<!\S)#(?=[\w/-]*[^\W\d_])[\w/-]+")),  # an Obsidian tag, #roasting or #coffee/espresso
-    ("[!", re.compile(r"^[ \t]*(?:>[ \t]*)+\[![\w-]+\][+-]?.*$", re.MULTILINE)),  # an Obsidian callout's line, > [!tip] Title
+    ("[!", re.compile(r"^[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?(?:>[ \t]*)+\[![\w-]+\][+-]?.*$",
+                      re.MULTILINE)),  # an Obsidian callout's line, > [!tip] Title (also in a list item)
     ("$", re.compile(r"^[ \t]*\$\$[ \t]*\n[\s\S]*?\n[ \t]*\$\$[ \t]*$"  # display math on lines of its own
                      r"|\$\$(?=\S)[^$\n]*?(?<=\S)\$\$"  # display math in a line
                      r"|\$(?=[^\s$])[^$\n]*?(?<=[^\s$\\])\$(?!\d)", re.MULTILINE)),  # inline math, Pandoc's rule
@@ -1343,6 +1344,13 @@ def _trim_url(url: str) -> str:
     return url
 
 
+_ATTACHMENTS = frozenset(
+    ".png .jpg .jpeg .gif .bmp .svg .webp .avif .heic .tif .tiff .ico .mp3 .wav .m4a .ogg .flac .3gp .webm "
+    ".mp4 .ogv .mov .mkv .avi .pdf .canvas .excalidraw .base .csv .json .txt .zip".split())
+"""File types an Obsidian ``![[embed]]`` shows as attachments (images, audio, video, PDF, canvases):
+their embeds are no links to notes."""
+
+
 def _wikilink(match: re.Match[str], offset: int) -> tuple[_Cut, _RawLink | None] | None:
     """Describe ``[[target#heading|shown]]`` (or an ``![[embed]]``: of a note, a link without text;
     of an image or another file, nothing)."""
@@ -1362,8 +1370,7 @@ def _wikilink(match: re.Match[str], offset: int) -> tuple[_Cut, _RawLink | None]
     target = target_part.strip()
     if match.group(1):  # an embed: not prose; a note's (no extension, or a page's) counts as a link to it
         name = target.partition("#")[0].partition("^")[0].strip()
-        ext = posixpath.splitext(name)[1].lower()
-        note = bool(name) and ext in ("", ".md", ".markdown", ".mdx")
+        note = bool(name) and posixpath.splitext(name)[1].lower() not in _ATTACHMENTS  # "Node.js" is a note
         return _Cut(start, end, "", ""), (_RawLink("embed", name, "", start, end, -1, -1) if note else None)
     if not target:
         return None

@@ -358,3 +358,18 @@ def explain(contrib: np.ndarray) -> list[str]:
     """Names of the features that contributed most to a score, strongest first."""
     order = np.argsort(-contrib, kind="stable")
     return [FEATURES[i] for i in order if contrib[i] > 0.05][:3]
+
+
+COPY_SIMILARITY = 0.8
+"""A page with the same title as another and at least this TF-IDF cosine to it is a copy of it
+(another version of the docs, a duplicate): never a link between the two."""
+
+
+def title_key(title: str) -> str:
+    """A title compared regardless of case and spacing."""
+    return " ".join(title.casefold().split())
+
+
+def is_copy(title: str, other_title: str, cos: float) -> bool:
+    """Whether two pages with these titles and this cosine are copies of each other."""
+    return cos >= COPY_SIMILARITY and title_key(title) == title_key(other_title)
