@@ -710,9 +710,10 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
     the log-probability that the link is there: that the target is linked at all, and at this
     place. No target takes a place inside a longer title or alias of another target while that
     target can still take it ("Performing a rollback on a DaemonSet" is left to that page, not cut
-    to "DaemonSet"); the place is offered again once it cannot. A place that only shares a distinctive term with a target that also has named places
-    (title, alias, keyword, learned anchor, partial title) is its last resort, after every named
-    place of every target. With the page ``text``, no anchor is separated from another, or from
+    to "DaemonSet"); the place is offered again once it cannot. A place that only shares a
+    distinctive term with a target that also has named places (title, alias, keyword, learned
+    anchor, partial title) is its last resort, after every named place of every target. With the
+    page ``text``, no anchor is separated from another, or from
     one of the page's own ``links`` (source spans), by white space alone ("[lower] [premiums]"
     reads as one link). Without a scorer, targets choose in
     ``order``, each its best free place by :func:`preference` (title, alias, keyword, learned

@@ -36,6 +36,10 @@ def inside_one(spans: Sequence[Span], start: int, end: int) -> bool:
     return lo < len(spans) and spans[lo].start <= start and end <= spans[lo].end
 
 
+NOTE_KINDS = frozenset({"wikilink", "embed"})
+"""Link kinds that name a note Obsidian-style (resolved by path, file name, title or alias)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link written in a page, before it is resolved against the corpus."""

@@ -363,8 +363,8 @@ indented (Python-Markdown's tab length)."""
 def _content_tab(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     """Block rule for a content tab of MkDocs Material (pymdownx.tabbed), modelled on
     mdit-py-plugins' ``admon``: a label line ``=== "Label"`` and the lines after it that are blank
-    or indented 4 columns deeper than the block holding the tab, which are parsed as Markdown (prose, lists, links; deeper
-    indented or fenced code stays code). A non-blank line indented less ends the tab, and no
+    or indented 4 columns deeper than the block holding the tab, which are parsed as Markdown
+    (prose, lists, links; deeper indented or fenced code stays code). A non-blank line indented less ends the tab, and no
     paragraph of the body continues past it. Tokens: ``content_tab_open`` (``info`` holds the
     label, ``markup`` the marker), the body's tokens, ``content_tab_close``. A line of ``=`` alone
     (a setext heading's underline) is never a tab: the label is required."""

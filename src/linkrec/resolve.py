@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from .analysis import composed
+from .documents import NOTE_KINDS
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 INDEX_NAMES = ("index", "_index", "README", "readme")
@@ -147,7 +148,7 @@ class Resolver:
         source = composed(source)
         if not target:
             return None
-        if kind in ("wikilink", "embed"):
+        if kind in NOTE_KINDS:
             return self._resolve_wikilink(target)
         if kind == "label":
             return self._labels.get(" ".join(target.split()).lower())
@@ -254,7 +255,7 @@ def resolve_link(resolver: Resolver, target: str, kind: str, page_rel: str,
     if in_corpus(page_rel):
         return resolver.resolve(target, page_rel, kind=kind)
     hit = resolver.resolve(target, posixpath.basename(page_rel), kind=kind)
-    if hit is not None or kind in ("wikilink", "embed") or corpus_root is None:
+    if hit is not None or kind in NOTE_KINDS or corpus_root is None:
         return hit
     parts = urlsplit(target.strip().removeprefix("<").removesuffix(">"))
     path = unquote(parts.path)

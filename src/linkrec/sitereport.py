@@ -49,6 +49,7 @@ import numpy as np
 from . import corpus as corpus_mod
 from .corpus import Progress
 from .api import Recommender
+from .documents import NOTE_KINDS
 from .errors import LinkrecError
 
 logger = logging.getLogger(__name__)
@@ -201,7 +202,7 @@ class SiteReport:
 def _internal_kind(kind: str, target: str, base_url: str | None) -> str | None:
     """``path``, ``url`` or ``note`` when a link looks internal, else None (external, mailto:, #fragment)."""
     t = target.strip()
-    if kind in ("wikilink", "embed"):
+    if kind in NOTE_KINDS:
         return "note" if t.split("#", 1)[0].strip() else None
     if kind == "label":
         return "label" if t else None
