@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,10 +15,13 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Run every test in its own folder with no LINKREC_* variables set."""
+    """Run every test in its own folder with no LINKREC_* variables set, and keep the temporary
+    folders it makes (the docstring examples call ``tempfile.mkdtemp``) inside that folder, which
+    pytest removes with its old runs, instead of leaving them in the system's temporary folder."""
     for var in ("LINKREC_CORPUS", "LINKREC_MODEL"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 @pytest.fixture
