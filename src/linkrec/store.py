@@ -40,7 +40,7 @@ from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 11  # 10: content tabs parsed as Markdown; 11: note embeds (![[Note]]) are links
+FORMAT_VERSION = 12  # 10: content tabs parsed as Markdown; 11: note embeds (![[Note]]) are links; 12: front matter lang
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 
