@@ -109,3 +109,39 @@ def test_jekyll_links_start_at_the_root_and_names_must_be_unique() -> None:
     assert r.resolve(link.target, "docs/a.md", kind=link.kind) == "index.md"
     assert r.resolve("setup", "a.md", kind="ref") is None  # two pages of that name
     assert r.resolve("guide", "a.md", kind="ref") == "only/guide.md"
+
+
+DOCS = [PageKey("intro.md", "Intro", (), None), PageKey("guides/setup.md", "Setup", (), None),
+        PageKey("api/index.md", "API", (), None)]
+
+
+def test_site_path_taken_from_links_that_resolve_only_without_it() -> None:
+    """A docs folder served at /docs/ (Docusaurus) links its pages as /docs/...: without base_url,
+    the resolver takes /docs as the site's path once most root-relative links need it."""
+    r = Resolver(DOCS)
+    links = [("intro.md", "inline", "/docs/guides/setup"), ("intro.md", "reference", "/docs/api/"),
+             ("guides/setup.md", "inline", "/docs/intro.md#top"), ("api/index.md", "html", "/guides/setup")]
+    assert r.resolve("/docs/api/", "intro.md") is None
+    assert r.assume_site_path(links) == "/docs"
+    assert [r.resolve(t, s, kind=k) for s, k, t in links] == ["guides/setup.md", "api/index.md", "intro.md",
+                                                              "guides/setup.md"]
+    assert r.resolve("/docs/missing", "intro.md") is None and r.resolve("/blog/intro", "intro.md") is None
+
+
+@pytest.mark.parametrize("links", [
+    # too few: two links are no evidence of a site path
+    [("intro.md", "inline", "/docs/guides/setup"), ("intro.md", "inline", "/docs/api/")],
+    # most root-relative links resolve as written: the others point elsewhere (another language's pages)
+    [("intro.md", "inline", f"/{p}") for p in ("guides/setup", "api/", "intro", "guides/setup.md")]
+    + [("intro.md", "inline", f"/zh/{p}") for p in ("guides/setup", "api/", "intro")],
+])
+def test_no_site_path_without_clear_evidence(links: list[tuple[str, str, str]]) -> None:
+    r = Resolver(DOCS)
+    assert r.assume_site_path(links) == ""
+    assert r.resolve("/zh/intro", "api/index.md") is None
+
+
+def test_a_configured_base_url_is_kept() -> None:
+    r = Resolver(DOCS, base_url="https://example.org/site")
+    assert r.assume_site_path([("intro.md", "inline", f"/docs/{p}") for p in ("intro", "api/", "guides/setup")]) == ""
+    assert r.resolve("/docs/intro", "api/index.md") is None and r.resolve("/site/intro", "api/index.md") == "intro.md"

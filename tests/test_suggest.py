@@ -742,3 +742,23 @@ def test_inbound_offers_no_copy_of_the_page_as_a_source(tmp_path: Path, write_si
     sources = [s.source for s in rec.inbound_file(corpus / "v2/install.md").links]
     assert "v2/guide.md" in sources and "v1/install.md" not in sources  # suggest never offers that pair
     assert "v2/install.md" not in [s.target for s in rec.suggest_file(corpus / "v1/install.md").links]
+
+
+def test_links_written_under_the_sites_path_count_as_links(tmp_path: Path, write_site: WriteSite) -> None:
+    """A Docusaurus docs folder links its pages as /docs/...: those links are recognised without
+    configuration, so the linked pages are not suggested again and the report finds none broken."""
+    from linkrec.sitereport import build_report
+
+    body = "Install the toolkit, then configure the toolkit server and deploy the toolkit.\n"
+    site = write_site(tmp_path / "docs", {
+        "intro.md": "# Intro\n\n" + body + "See [install](/docs/install), [configure](/docs/configure.md) and "
+                    "[deploy](/docs/deploy/).\n",
+        "install.md": "# Install\n\nInstall the toolkit with pip. Then [configure](/docs/configure).\n" + body,
+        "configure.md": "# Configure\n\nConfigure the toolkit server with a file.\n" + body,
+        "deploy.md": "# Deploy\n\nDeploy the toolkit server to production.\n" + body,
+    })
+    rec = Recommender.open(site, tmp_path / "model")
+    assert {s.target for s in rec.suggest_file(site / "intro.md").links}.isdisjoint(
+        {"install.md", "configure.md", "deploy.md"})
+    report = build_report(rec, min_score=0.5)
+    assert report.totals.broken_links == 0 and report.totals.links == 4

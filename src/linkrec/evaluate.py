@@ -27,7 +27,7 @@ from . import corpus as corpus_mod
 from .corpus import Progress
 from .edit import StrippedLink, strip_links
 from .errors import CorpusError
-from .resolve import PageKey, Resolver
+from .index import make_resolver
 from .settings import Settings
 
 MIN_TARGETS = 3
@@ -219,8 +219,7 @@ def prepare(corpus: Path, work: Path, settings: Settings, *, sample: int, seed: 
     if not parsed:
         raise CorpusError(f"{corpus}: no usable page")
     records = [p.record for p in parsed]
-    resolver = Resolver([PageKey(r.path, r.title, r.aliases, r.url, r.labels) for r in records],
-                        extensions=settings.extensions, base_url=settings.base_url)
+    resolver = make_resolver(records, settings.extensions, settings.base_url)
     eligible = []
     for r in records:
         targets = {resolver.resolve(t, r.path, kind=k) for k, t, _ in r.links}

@@ -54,10 +54,14 @@ def _phrase_table(records: Sequence[PageRecord]) -> dict[tuple[str, ...], tuple[
     return {k: tuple(v) for k, v in phrases.items()}
 
 
-def _make_resolver(records: Sequence[PageRecord], extensions: tuple[str, ...], base_url: str | None) -> Resolver:
-    """The link resolver of a set of pages."""
-    return Resolver([PageKey(r.path, r.title, r.aliases, r.url, r.labels) for r in records], extensions=extensions,
-                    base_url=base_url)
+def make_resolver(records: Sequence[PageRecord], extensions: tuple[str, ...], base_url: str | None) -> Resolver:
+    """The link resolver of a set of pages (which, without ``base_url``, takes the path the site
+    is served under from the pages' own links: :meth:`Resolver.assume_site_path`)."""
+    resolver = Resolver([PageKey(r.path, r.title, r.aliases, r.url, r.labels) for r in records],
+                        extensions=extensions, base_url=base_url)
+    if not base_url:
+        resolver.assume_site_path((r.path, kind, target) for r in records for kind, target, _ in r.links)
+    return resolver
 
 
 def fit_idf(counts: sp.csr_matrix) -> np.ndarray:
@@ -237,7 +241,7 @@ class LinkIndex:
                 link_targets.append(known)
             else:
                 if resolver is None:
-                    resolver = _make_resolver(records, settings.extensions, settings.base_url)
+                    resolver = make_resolver(records, settings.extensions, settings.base_url)
                 ids = [path_ids[hit] if (hit := resolver.resolve(target, r.path, kind=kind))
                        else -1 for kind, target, _text in r.links]
                 link_targets.append(np.array(ids, dtype=np.int32))
@@ -260,7 +264,7 @@ class LinkIndex:
     def resolver(self) -> Resolver:
         """Maps link destinations to corpus paths (built on first use)."""
         if self._resolver is None:
-            self._resolver = _make_resolver(self.records, self.extensions, self.base_url)
+            self._resolver = make_resolver(self.records, self.extensions, self.base_url)
         return self._resolver
 
     def with_extra(self, **extra: Any) -> LinkIndex:

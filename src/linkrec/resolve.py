@@ -102,6 +102,46 @@ class Resolver:
                 site = posixpath.dirname(stem)
             self._urls.setdefault("path:" + site.lower(), p.path)
 
+    def assume_site_path(self, links: Iterable[tuple[str, str, str]]) -> str:
+        """Without ``base_url``, take the site's path from its own links and return it ("" if none).
+
+        A docs folder served under a path (Docusaurus serves ``docs/`` at ``/docs/``) links its
+        pages as ``/docs/intro``, which no page's path matches. When most of the site's
+        root-relative links (``links``: ``(linking page, kind, destination)``) resolve only without
+        one leading segment, and it is the same segment for at least 3 of them, the site is
+        served under that path: ``/docs/intro`` is then the page ``intro.md``, as if ``base_url``
+        ended in ``/docs``. A site whose root-relative links mostly resolve as written (its other
+        links, to pages in another language, say, are not its own) keeps none.
+
+        >>> r = Resolver([PageKey("intro.md", "Intro", (), None), PageKey("guides/setup.md", "Setup", (), None)])
+        >>> links = [("intro.md", "inline", "/docs/guides/setup"), ("guides/setup.md", "inline", "/docs/intro#a"),
+        ...          ("intro.md", "inline", "/docs/guides/setup.md")]
+        >>> r.resolve("/docs/intro", "guides/setup.md"), r.assume_site_path(links), r.resolve("/docs/intro", "x.md")
+        (None, '/docs', 'intro.md')
+        """
+        if self._base_path:
+            return ""
+        rooted = 0
+        fixed: dict[str, int] = {}
+        for source, kind, target in links:
+            t = target.strip()
+            if kind in NOTE_KINDS or kind == "label" or not t.startswith("/") or t.startswith("//"):
+                continue
+            rooted += 1
+            if self.resolve(t, source, kind=kind) is not None:
+                continue
+            head, sep, rest = t[1:].partition("/")
+            if sep and rest and self.resolve("/" + rest, source, kind=kind) is not None:
+                fixed[head] = fixed.get(head, 0) + 1
+        if not fixed:
+            return ""
+        head = max(sorted(fixed), key=lambda h: fixed[h])
+        if fixed[head] < 3 or 2 * fixed[head] <= rooted:
+            return ""
+        self._base_path = "/" + head
+        self._targets.clear()
+        return self._base_path
+
     def _lookup_path(self, path: str) -> str | None:
         """Find a corpus path from a normalised relative path (extension optional)."""
         if path in self._paths:
