@@ -762,3 +762,19 @@ def test_links_written_under_the_sites_path_count_as_links(tmp_path: Path, write
         {"install.md", "configure.md", "deploy.md"})
     report = build_report(rec, min_score=0.5)
     assert report.totals.broken_links == 0 and report.totals.links == 4
+
+
+def test_mdx_pages_are_pages_by_default(tmp_path: Path, write_site: WriteSite) -> None:
+    """A Docusaurus site writes MDX: its pages are indexed, linked and suggested without configuration."""
+    site = write_site(tmp_path / "docs", {
+        "intro.mdx": "---\ntitle: Getting started\n---\nimport Tabs from '@theme/Tabs';\n\n"
+                     "Install the toolkit, read the [configuration](./configure.mdx), then the deploy guide.\n",
+        "configure.mdx": "# Configuration\n\nConfigure the toolkit with a file before the deploy guide.\n",
+        "deploy.md": "# Deploy guide\n\nDeploy the toolkit to production servers.\n",
+    })
+    rec = Recommender.open(site, tmp_path / "model")
+    assert {r.path for r in rec.index.records} == {"intro.mdx", "configure.mdx", "deploy.md"}
+    links = rec.suggest_file(site / "intro.mdx").links
+    assert [s.target for s in links][:1] == ["deploy.md"] and "configure.mdx" not in {s.target for s in links}
+    assert any(s.target == "intro.mdx" for s in rec.suggest_file(site / "deploy.md").links) or \
+        any(s.source == "intro.mdx" for s in rec.inbound_file(site / "deploy.md").links)

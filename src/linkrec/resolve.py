@@ -59,7 +59,7 @@ class Resolver:
     ('c.md', 'c.md', 'c.md')
     """
 
-    def __init__(self, pages: Sequence[PageKey], *, extensions: Iterable[str] = (".md", ".markdown"),
+    def __init__(self, pages: Sequence[PageKey], *, extensions: Iterable[str] = (".md", ".markdown", ".mdx"),
                  base_url: str | None = None) -> None:
         self._extensions = tuple(extensions)
         self._base = base_url.rstrip("/") if base_url else None

@@ -49,7 +49,7 @@ class Settings:
     linkrec.errors.ConfigError: limit must be an integer between 1 and 1000, got 0
     """
 
-    extensions: tuple[str, ...] = field(default=(".md", ".markdown"), metadata=_INDEX)
+    extensions: tuple[str, ...] = field(default=(".md", ".markdown", ".mdx"), metadata=_INDEX)
     """*index*: file extensions that are pages."""
     ignore: tuple[str, ...] = field(default=(), metadata=_INDEX)
     """*index*: glob patterns (relative to the corpus root) of files or folders to skip."""
