@@ -145,3 +145,15 @@ def test_a_configured_base_url_is_kept() -> None:
     r = Resolver(DOCS, base_url="https://example.org/site")
     assert r.assume_site_path([("intro.md", "inline", f"/docs/{p}") for p in ("intro", "api/", "guides/setup")]) == ""
     assert r.resolve("/docs/intro", "api/index.md") is None and r.resolve("/site/intro", "api/index.md") == "intro.md"
+
+
+def test_jekyll_post_url_names_a_post_by_its_file_name() -> None:
+    from linkrec.markdown import parse_document
+
+    r = Resolver([PageKey("about.md", "About", (), None), PageKey("_posts/2020-01-01-hello.md", "Hello", (), None),
+                  PageKey("_posts/news/2021-02-02-launch.md", "Launch", (), None)])
+    doc = parse_document("Read [hello]({% post_url 2020-01-01-hello %}) and "
+                         "[the launch]({{ site.baseurl }}{% post_url /news/2021-02-02-launch %}).\n", "about.md")
+    assert [(lk.kind, lk.text, r.resolve(lk.target, "about.md", kind=lk.kind)) for lk in doc.links] == [
+        ("ref", "hello", "_posts/2020-01-01-hello.md"), ("ref", "the launch", "_posts/news/2021-02-02-launch.md")]
+    assert "post_url" not in "".join(doc.text[s.start:s.end] for s in doc.linkable)

@@ -24,7 +24,8 @@ Beyond CommonMark:
 * text inside raw HTML elements left open (``<a>``, ``<pre>``, ``<code>``, headings, table cells
   when tables are not linkable) is not linkable, even across blocks;
 * site generators' links are links: a Markdown link to a Hugo ``relref``/``ref`` shortcode or a
-  Jekyll ``{% link %}`` tag (kind ``ref``), and HTML ``<a href>`` elements (kind ``html``);
+  Jekyll ``{% link %}`` or ``{% post_url %}`` tag (kind ``ref``), and HTML ``<a href>`` elements
+  (kind ``html``);
 * template tags (Hugo shortcodes, Jekyll/Liquid ``{% %}`` and ``{{ }}``) and Obsidian comments
   (``%%hidden%%``, whose links are inactive) are never linkable;
 * front matter is YAML between ``---`` lines or TOML between ``+++`` lines;
@@ -87,19 +88,19 @@ _HTML_BLOCK_LINK_RE = re.compile(r"\]\(|\]\[|\[\[|<a\s", re.IGNORECASE)
 _EXTRA_LINK_RE = re.compile(
     r"\[(?P<text>[^\[\]\n]*)\]\(\s*(?:\{\{\s*site\.baseurl\s*\}\})?"
     r"(?:\{\{[<%]\s*(?:rel)?ref\s+\"?(?P<ref>[^\"\s>%]+)\"?\s*[>%]\}\}"
-    r"|\{%\s*link\s+(?P<link>[^\s%]+)\s*%\})\s*\)"
+    r"|\{%\s*(?P<tag>link|post_url)\s+(?P<link>[^\s%]+)\s*%\})\s*\)"
     r"|<a\s[^<>]{0,2000}?(?<![\w-])href\s*=\s*(?P<q>[\"'])(?P<href>[^\"'<>]*)(?P=q)[^<>]*>(?P<atext>[^<]*)</a\s*>"
     r"|\{doc\}`(?:(?P<doctext>[^`<]*)<(?P<docpath>[^`<>]+)>|(?P<docbare>[^`<>]+))`"
     r"|\{(?P<role>ref|numref|term)\}`(?:(?P<rtext>[^`<]*)<(?P<rlabel>[^`<>]+)>|(?P<rbare>[^`<>]+))`",
     re.IGNORECASE)
 """Links that CommonMark does not see: a Markdown link whose destination is a Hugo ``ref`` /
-``relref`` shortcode or a Jekyll ``{% link %}`` tag, an HTML ``<a href>`` element, and MyST
-roles (``{doc}`path```, ``{ref}`text <label>```, ``{term}`Name```)."""
+``relref`` shortcode or a Jekyll ``{% link %}`` or ``{% post_url %}`` tag, an HTML ``<a href>``
+element, and MyST roles (``{doc}`path```, ``{ref}`text <label>```, ``{term}`Name```)."""
 _MYST_TARGET_RE = re.compile(r"^\(([^()\n]+)\)=[ \t]*$", re.MULTILINE)
 """A MyST target line, ``(label)=``."""
 _MYST_NAME_RE = re.compile(r"^:name:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
 """A MyST directive's ``:name:`` option (the label ``{numref}`` points at)."""
-_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*link\s|<a\s|\{(?:doc|ref|numref|term)\}`",
+_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*(?:link|post_url)\s|<a\s|\{(?:doc|ref|numref|term)\}`",
                                  re.IGNORECASE)
 _COMMENT_RE = re.compile(r"^[ \t]*%%[ \t]*\n[\s\S]*?\n[ \t]*%%[ \t]*$"  # %% lines around a block
                          r"|(?<![\w%`])%%(?=[^\s%`])[^%\n]*(?<=[^\s%`])%%(?![\w%`])", re.MULTILINE)  # on one line
@@ -691,6 +692,8 @@ def _extra_links(content: str, pieces: Sequence[_Piece], found: Sequence[_RawLin
             kind, target, group = "ref", _decode(path.strip()), "doctext" if m.group("docpath") else "docbare"
         elif m.group("href") is not None:
             kind, target, group = "html", _decode(m.group("href").strip()), "atext"
+        elif m.group("link") and m.group("tag").lower() == "post_url":  # Jekyll: a post's file name
+            kind, target, group = "ref", _decode(m.group("link")).strip("/"), "text"
         elif m.group("link"):  # Jekyll: a path from the site root
             kind, target, group = "ref", "/" + _decode(m.group("link")).lstrip("/"), "text"
         else:
