@@ -35,7 +35,7 @@ def test_public_api() -> None:
         "analysis", "anchors", "api", "corpus", "documents", "edit", "errors", "evidence", "features", "ignore",
         "inbound", "index", "keywords", "learn", "markdown", "rank", "resolve", "results", "settings", "store",
         "render", "evaluate", "cli", "cli_apply", "cli_report", "apply", "sitereport", "annotations", "files", "forked",
-        "language",
+        "editions",
     }
     assert public == set(linkrec.__all__) - {"__version__"}
     assert "click" not in {n for n in dir(linkrec)}

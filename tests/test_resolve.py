@@ -121,10 +121,13 @@ def test_site_path_taken_from_links_that_resolve_only_without_it() -> None:
     r = Resolver(DOCS)
     links = [("intro.md", "inline", "/docs/guides/setup"), ("intro.md", "reference", "/docs/api/"),
              ("guides/setup.md", "inline", "/docs/intro.md#top"), ("api/index.md", "html", "/guides/setup")]
+    images = [("intro.md", "inline", f"/img/{n}.png") for n in range(10)]  # no pages: they do not count,
+    blog = [("intro.md", "inline", f"/blog/post-{n}") for n in range(10)]  # nor links outside the corpus
+    links += images + blog
     assert r.resolve("/docs/api/", "intro.md") is None
     assert r.assume_site_path(links) == "/docs"
-    assert [r.resolve(t, s, kind=k) for s, k, t in links] == ["guides/setup.md", "api/index.md", "intro.md",
-                                                              "guides/setup.md"]
+    assert [r.resolve(t, s, kind=k) for s, k, t in links if (s, k, t) not in images + blog] == [
+        "guides/setup.md", "api/index.md", "intro.md", "guides/setup.md"]
     assert r.resolve("/docs/missing", "intro.md") is None and r.resolve("/blog/intro", "intro.md") is None
 
 

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import analysis, language
+from . import analysis, editions
 from .documents import Document
 from .errors import CorpusError, ParseError
 from .markdown import decode_page, parse_document
@@ -62,14 +62,16 @@ class PageRecord:
     labels: tuple[str, ...] = ()
     """Cross-reference names the page defines (see :attr:`linkrec.documents.Document.labels`)."""
     lang: str | None = None
-    """The language its front matter declares (see :mod:`linkrec.language`)."""
+    """The language its front matter declares (see :mod:`linkrec.editions`)."""
+    top_words: tuple[str, ...] = ()
+    """Its most frequent words (:func:`linkrec.editions.top_words`), which tell its language."""
 
     def __reduce__(self) -> tuple[type[PageRecord], tuple[object, ...]]:
         """Pickle as a constructor call: a model holds one record per page, and the generic
         state of a slotted dataclass costs about a third more to save and to load."""
         return (PageRecord, (self.path, self.sha256, self.size, self.mtime_ns, self.title, self.aliases,
                              self.keywords, self.url, self.draft, self.links, self.n_words, self.labels,
-                             self.lang))
+                             self.lang, self.top_words))
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +241,7 @@ def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
         path=rel, sha256=digest, size=size, mtime_ns=mtime_ns, title=doc.title,
         aliases=doc.aliases, keywords=doc.keywords, url=doc.url, draft=doc.draft,
         links=tuple((lk.kind, lk.target, lk.text) for lk in doc.links), n_words=len(words), labels=doc.labels,
-        lang=language.meta_language(doc.meta),
+        lang=editions.meta_language(doc.meta), top_words=editions.top_words(words),
     )
     no_body = not doc.body.strip() and not doc.headings
     warnings = (*doc.warnings, "no text to index but its title (only front matter or markup)") if no_body \

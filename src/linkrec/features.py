@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from . import analysis, language, rank
+from . import analysis, editions, rank
 from . import anchors as anchors_mod
 from . import corpus as corpus_mod
 from .documents import Document, Mention
@@ -40,14 +40,15 @@ class PageAnalysis:
     """Where each stemmed word and word pair of the linkable text occurs."""
     mentions: dict[int, list[Mention]]
     exclude: set[int]
-    """The page itself, every page it already links to, and every page in another language."""
+    """The page itself, every page it already links to, and every page of another edition."""
     self_id: int | None
     holdout: Holdout | None
     """For a corpus page, its own links' share of the learned statistics (left out when scoring)."""
     near: np.ndarray
     """The page's nearest pages (``rank.neighbours(sims, settings.neighbours, self_id)``)."""
-    other_languages: np.ndarray
-    """Ids of the pages in another language than the page's (see :mod:`linkrec.language`)."""
+    other_editions: np.ndarray
+    """Ids of the pages in another language or version of the site than the page (see
+    :mod:`linkrec.editions`)."""
 
 
 def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display: str, settings: Settings,
@@ -58,8 +59,8 @@ def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display
     ranker was trained (``holdout`` defaults to that). A draft outside the corpus resolves its
     links as if it sat at the corpus root and, with ``outside`` (its path relative to the
     corpus root, such as ``../drafts/x.md``, and the corpus root), also from where it is. On a
-    translated site, pages in another language than the page's are neither similar pages nor
-    targets (see :mod:`linkrec.language`).
+    translated or versioned site, pages of another language or version than the page's are
+    neither similar pages nor targets (see :mod:`linkrec.editions`).
     """
     doc = corpus_mod.parse_page(text, corpus_rel or display, settings)
     self_id = index.path_ids.get(corpus_rel) if corpus_rel else None
@@ -74,8 +75,9 @@ def analyse_page(index: LinkIndex, text: str, *, corpus_rel: str | None, display
         exclude.add(self_id)
         if holdout is None:
             holdout = own_links(index, self_id)
-    others = index.other_languages(corpus_rel or (outside[0] if outside is not None else source),
-                                   language.meta_language(doc.meta))
+    others = index.other_editions(corpus_rel or (outside[0] if outside is not None else source),
+                                  editions.meta_language(doc.meta),
+                                  lambda: editions.top_words(analysis.words(doc.title + "\n" + doc.body)))
     exclude.update(others.tolist())
     terms = corpus_mod.page_terms(doc, settings)
     q = index.vectorize(terms)

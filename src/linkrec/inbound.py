@@ -113,7 +113,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
     blocked = {target} if target is not None else set()
     if target is not None:
         blocked |= index.inlinks()[target]
-    blocked.update(page.other_languages.tolist())
+    blocked.update(page.other_editions.tolist())
     pre: dict[int, float] = {}
     postings = index.postings()
     for key in names:

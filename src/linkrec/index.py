@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from . import analysis, language
+from . import analysis, editions
 from .corpus import PageRecord, ParsedPage
 from .errors import CorpusError
 from .resolve import PageKey, Resolver
@@ -139,7 +139,7 @@ class LinkIndex:
         self._titles: sp.csr_matrix | None = None
         self._terms: list[str] | None = None
         self._folders: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-        self._languages: tuple[language.Layout, np.ndarray, frozenset[str], str] | None = None
+        self._editions: editions.Editions | None = None
         self.key_starts: tuple[object, object, dict[tuple[str, ...], int]] | None = None
         """Cache of :func:`linkrec.anchors.find_mentions`: the leading parts of every name and
         learned-anchor key, with the two tables they were computed from."""
@@ -405,31 +405,20 @@ class LinkIndex:
             self._folders = (of, links, pages)
         return self._folders
 
-    def languages(self) -> tuple[language.Layout, np.ndarray, frozenset[str], str]:
-        """The site's language layout, every page's language code (``""``, the default language,
-        for every page of a site in one language: see :mod:`linkrec.language`), the codes present
-        and the most common one (built once)."""
-        if self._languages is None:
-            layout = language.detect(r.path for r in self.records)
-            declared = {r.lang for r in self.records if r.lang}
-            if not layout and len(declared) < 2:  # one language, whatever a few pages declare
-                codes = np.full(len(self.records), "", dtype=str)
-            else:
-                codes = np.array([layout.language(r.path, r.lang) for r in self.records], dtype=str)
-            present, counts = np.unique(codes, return_counts=True)
-            common = str(present[int(np.argmax(counts))]) if len(present) else ""
-            self._languages = (layout, codes, frozenset(present.tolist()), common)
-        return self._languages
+    def editions(self) -> editions.Editions:
+        """The language and version of the site that every page belongs to (built once; see
+        :mod:`linkrec.editions`)."""
+        if self._editions is None:
+            self._editions = editions.Editions.of([r.path for r in self.records], [r.lang for r in self.records],
+                                                  [r.top_words for r in self.records])
+        return self._editions
 
-    def other_languages(self, path: str, declared: str | None) -> np.ndarray:
-        """Ids of the pages in another language than the page at ``path`` (relative to the corpus
-        root) whose front matter ``declared`` a language; none on a site in one language. A page
-        in a language no corpus page is in counts as being in the site's most common language."""
-        layout, codes, present, common = self.languages()
-        if len(present) <= 1:
-            return np.empty(0, dtype=np.int64)
-        code = layout.language(path, declared)
-        return np.flatnonzero(codes != (code if code in present else common))
+    def other_editions(self, path: str, declared: str | None, tops: Callable[[], Sequence[str]]) -> np.ndarray:
+        """Ids of the pages of another edition than the page at ``path`` (relative to the corpus
+        root) whose front matter ``declared`` a language and whose most frequent words are
+        ``tops()`` (see :meth:`linkrec.editions.Editions.key`); none on a site in one edition."""
+        e = self.editions()
+        return np.empty(0, dtype=np.int64) if e.single else e.others(e.key(path, declared, tops))
 
     def row(self, i: int) -> sp.csr_matrix:
         """The TF-IDF row of page ``i``."""

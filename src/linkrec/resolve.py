@@ -106,12 +106,15 @@ class Resolver:
         """Without ``base_url``, take the site's path from its own links and return it ("" if none).
 
         A docs folder served under a path (Docusaurus serves ``docs/`` at ``/docs/``) links its
-        pages as ``/docs/intro``, which no page's path matches. When most of the site's
-        root-relative links (``links``: ``(linking page, kind, destination)``) resolve only without
-        one leading segment, and it is the same segment for at least 3 of them, the site is
-        served under that path: ``/docs/intro`` is then the page ``intro.md``, as if ``base_url``
-        ended in ``/docs``. A site whose root-relative links mostly resolve as written (its other
-        links, to pages in another language, say, are not its own) keeps none.
+        pages as ``/docs/intro``, which no page's path matches. When more of the site's
+        root-relative links (``links``: ``(linking page, kind, destination)``) resolve without one
+        leading segment than as written, it is the same segment for at least 3 of them, and most
+        links under that segment resolve without it, the site is served under that path:
+        ``/docs/intro`` is then the page ``intro.md``, as if ``base_url`` ended in ``/docs``. A
+        site whose root-relative links mostly resolve as written (its other links, to pages in
+        another language, say, are not its own) keeps none. Links that resolve neither way (to the
+        site's blog, outside the corpus) and links to files that are not pages
+        (``/img/logo.png``) do not count.
 
         >>> r = Resolver([PageKey("intro.md", "Intro", (), None), PageKey("guides/setup.md", "Setup", (), None)])
         >>> links = [("intro.md", "inline", "/docs/guides/setup"), ("guides/setup.md", "inline", "/docs/intro#a"),
@@ -121,22 +124,27 @@ class Resolver:
         """
         if self._base_path:
             return ""
-        rooted = 0
-        fixed: dict[str, int] = {}
+        written = 0  # root-relative links that resolve as written
+        fixed: dict[str, int] = {}  # first segment -> links that resolve without it
+        under: dict[str, int] = {}  # first segment -> links
         for source, kind, target in links:
             t = target.strip()
             if kind in NOTE_KINDS or kind == "label" or not t.startswith("/") or t.startswith("//"):
                 continue
-            rooted += 1
+            ext = posixpath.splitext(urlsplit(t).path)[1].lower()
+            if ext and ext not in self._extensions and ext not in (".html", ".htm"):
+                continue  # an image, a PDF: no page, with or without a site path
             if self.resolve(t, source, kind=kind) is not None:
+                written += 1
                 continue
             head, sep, rest = t[1:].partition("/")
+            under[head] = under.get(head, 0) + 1
             if sep and rest and self.resolve("/" + rest, source, kind=kind) is not None:
                 fixed[head] = fixed.get(head, 0) + 1
         if not fixed:
             return ""
         head = max(sorted(fixed), key=lambda h: fixed[h])
-        if fixed[head] < 3 or 2 * fixed[head] <= rooted:
+        if fixed[head] < 3 or fixed[head] <= written or 2 * fixed[head] <= under[head]:
             return ""
         self._base_path = "/" + head
         self._targets.clear()
