@@ -1061,3 +1061,22 @@ def test_obsidian_tags_and_callout_lines_are_never_linkable() -> None:
     assert slices(doc) == ["About ", " and ", " tags, issue #123, C# and page#part.",
                            "Use a coarse grind for cold brew.", "Body."]
     assert_invariants(doc)
+
+
+def test_mdx_javascript_is_neither_linkable_nor_indexed() -> None:
+    """Docusaurus MDX: an import over several lines, an export, {expressions} are JavaScript;
+    a <Link to> is a link. Before, apply wrote [Kettle](kettle.md) into the import's braces and
+    a link inside <Link>, and "import", "const", "children" were indexed terms of the page."""
+    text = ("---\ntitle: Beans\n---\n\nimport {\n  Kettle,\n  Grinder,\n} from '@site/src/components/Gear';\n\n"
+            "export const Note = ({children}) => <span>{children}</span>;\n\n"
+            "Coffee beans are roasted, then ground in a grinder. It takes {props.minutes} minutes.\n\n"
+            "Use the <Link to=\"/docs/grinder\">grinder guide</Link> first.\n")
+    doc = parse_document(text, "beans.mdx")
+    assert slices(doc) == ["Coffee beans are roasted, then ground in a grinder. It takes ", " minutes.",
+                           "Use the ", " first."]
+    assert [(lk.kind, lk.target, lk.text) for lk in doc.links] == [("html", "/docs/grinder", "grinder guide")]
+    assert not {"import", "kettle", "export", "const", "children", "props", "span"} & set(doc.body.lower().split())
+    assert "Coffee beans are roasted" in doc.body and "grinder guide" in doc.body
+    # the same lines in a Markdown page are prose as before
+    md = parse_document(text, "beans.md")
+    assert "Kettle," in md.body

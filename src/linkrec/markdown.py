@@ -90,17 +90,19 @@ _EXTRA_LINK_RE = re.compile(
     r"(?:\{\{[<%]\s*(?:rel)?ref\s+\"?(?P<ref>[^\"\s>%]+)\"?\s*[>%]\}\}"
     r"|\{%\s*(?P<tag>link|post_url)\s+(?P<link>[^\s%]+)\s*%\})\s*\)"
     r"|<a\s[^<>]{0,2000}?(?<![\w-])href\s*=\s*(?P<q>[\"'])(?P<href>[^\"'<>]*)(?P=q)[^<>]*>(?P<atext>[^<]*)</a\s*>"
+    r"|<Link\s[^<>]{0,2000}?(?<![\w-])(?:to|href)\s*=\s*(?P<lq>[\"'])(?P<lhref>[^\"'<>]*)(?P=lq)[^<>]*>(?P<ltext>[^<]*)"
+    r"</Link\s*>"
     r"|\{doc\}`(?:(?P<doctext>[^`<]*)<(?P<docpath>[^`<>]+)>|(?P<docbare>[^`<>]+))`"
     r"|\{(?P<role>ref|numref|term)\}`(?:(?P<rtext>[^`<]*)<(?P<rlabel>[^`<>]+)>|(?P<rbare>[^`<>]+))`",
     re.IGNORECASE)
 """Links that CommonMark does not see: a Markdown link whose destination is a Hugo ``ref`` /
 ``relref`` shortcode or a Jekyll ``{% link %}`` or ``{% post_url %}`` tag, an HTML ``<a href>``
-element, and MyST roles (``{doc}`path```, ``{ref}`text <label>```, ``{term}`Name```)."""
+element, a JSX ``<Link to>`` (Docusaurus, in MDX), and MyST roles (``{doc}`path```, ``{ref}`text <label>```, ``{term}`Name```)."""
 _MYST_TARGET_RE = re.compile(r"^\(([^()\n]+)\)=[ \t]*$", re.MULTILINE)
 """A MyST target line, ``(label)=``."""
 _MYST_NAME_RE = re.compile(r"^:name:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
 """A MyST directive's ``:name:`` option (the label ``{numref}`` points at)."""
-_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*(?:link|post_url)\s|<a\s|\{(?:doc|ref|numref|term)\}`",
+_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*(?:link|post_url)\s|<a\s|<link\s|\{(?:doc|ref|numref|term)\}`",
                                  re.IGNORECASE)
 _COMMENT_RE = re.compile(r"^[ \t]*%%[ \t]*\n[\s\S]*?\n[ \t]*%%[ \t]*$"  # %% lines around a block
                          r"|(?<![\w%`])%%(?=[^\s%`])[^%\n]*(?<=[^\s%`])%%(?![\w%`])", re.MULTILINE)  # on one line
@@ -124,7 +126,7 @@ _HIDDEN_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|(?:!!!|\?\?\?\+?)[ \t].*$"  # an admonition's title line, !!! note "Title"
         r"|===[!+]{0,2}[ \t]+[\"'].*$"  # a content tab's label, === "Tab" (===! "Tab", ===+ "Tab")
         r"|:::.*$)",  # a colon fence line (MyST, Docusaurus, Pandoc), :::tip Title
-        r"^(?:import[ \t][^\n\"']*[\"']"
+        r"^(?:import[ \t](?:[^\"'\n]|\n(?![ \t]*\n))*?[\"']"  # (over lines: import {\n  A,\n} from "x")
         r"|export[ \t]+(?:const|let|var|function|default|class|async|\{)).*(?:\n(?![ \t]*\n).*)*",  # MDX ESM
     )), re.MULTILINE)),
 )
@@ -136,6 +138,8 @@ definitions, admonition, tab, colon-fence and Obsidian callout title lines, Obsi
 (``#tag``), attribute lists, and MDX ``import``/``export`` blocks. Their text is never linkable."""
 _EXPRESSION_RE = re.compile(r"\{[^{}\n]*\}")
 """A braced ``{expression}`` of an MDX page: JavaScript, never linkable."""
+_ESM_RE = re.compile(r"import[ \t][\s\S]*[\"'][ \t]*;?[ \t]*$|export[ \t]+(?:const|let|var|function|default|class|async|\{)")
+"""A paragraph of an MDX page that is JavaScript (``import``/``export``): not indexed."""
 _MDX_HINT_RE = re.compile(r"^(?:import|export)[ \t]|<[A-Z][A-Za-z0-9.]*[\s/>]", re.MULTILINE)
 """What makes a page MDX besides its ``.mdx`` extension (Docusaurus reads ``.md`` pages as MDX
 too): an ``import``/``export`` line or a JSX component (``<Tabs>``)."""
@@ -692,6 +696,8 @@ def _extra_links(content: str, pieces: Sequence[_Piece], found: Sequence[_RawLin
             kind, target, group = "ref", _decode(path.strip()), "doctext" if m.group("docpath") else "docbare"
         elif m.group("href") is not None:
             kind, target, group = "html", _decode(m.group("href").strip()), "atext"
+        elif m.group("lhref") is not None:
+            kind, target, group = "html", _decode(m.group("lhref").strip()), "ltext"
         elif m.group("link") and m.group("tag").lower() == "post_url":  # Jekyll: a post's file name
             kind, target, group = "ref", _decode(m.group("link")).strip("/"), "text"
         elif m.group("link"):  # Jekyll: a path from the site root
@@ -809,6 +815,8 @@ class _Analyser:
                             row_parts.append(text)
                     else:
                         text = self._inline(token, token.children, _PARAGRAPH, -1)[0]
+                        if text and self.mdx:  # JavaScript is no text: import/export, {expressions}
+                            text = "" if _ESM_RE.match(token.content) else _EXPRESSION_RE.sub(" ", text).strip()
                         if text:
                             self.blocks.append(text)
             elif kind == "tr_open":
