@@ -1080,3 +1080,14 @@ def test_mdx_javascript_is_neither_linkable_nor_indexed() -> None:
     # the same lines in a Markdown page are prose as before
     md = parse_document(text, "beans.md")
     assert "Kettle," in md.body
+
+
+def test_mdx_has_no_indented_code() -> None:
+    """MDX 2 and later read indented lines as prose: the body of a <TabItem> indented by 4 spaces
+    is text to index and link, while fenced code stays code."""
+    text = ("<Tabs>\n  <TabItem value=\"npm\">\n\n    Install the toolkit, then read the deploy guide.\n\n"
+            "  </TabItem>\n</Tabs>\n\n```bash\nnpm i toolkit deploy guide\n```\n")
+    mdx = parse_document(text, "install.mdx")
+    assert slices(mdx) == ["Install the toolkit, then read the deploy guide."]
+    assert mdx.body == "Install the toolkit, then read the deploy guide."
+    assert slices(parse_document(text, "install.md")) == []  # CommonMark: an indented code block

@@ -411,9 +411,10 @@ def _content_tab(state: StateBlock, start_line: int, end_line: int, silent: bool
     return True
 
 
-@functools.lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    """Build (once) the markdown-it parser used for every page."""
+@functools.lru_cache(maxsize=2)
+def _markdown(mdx: bool = False) -> MarkdownIt:
+    """Build (once) the markdown-it parser used for every page; for ``mdx`` pages without indented
+    code blocks, as MDX 2 and later read them (prose indented inside ``<TabItem>`` is prose)."""
     md = _Parser("commonmark", {"inline_definitions": True})
     md.helpers = SimpleNamespace(parseLinkLabel=_recording_link_label,
                                  parseLinkDestination=helpers.parseLinkDestination,
@@ -433,6 +434,8 @@ def _markdown() -> MarkdownIt:
     ruler.at("backticks", _tracked(backtick, "`", "code_inline", False))
     ruler.at("html_inline", _tracked(html_inline, "<", "html_inline", False))
     md.options = _Options(md.options)
+    if mdx:
+        md.disable("code")
     return md
 
 
@@ -782,7 +785,7 @@ class _Analyser:
     def run(self, body_start: int) -> _Analysis:
         """Parse the body (``text[body_start:]``) and collect everything."""
         env: dict[str, object] = {}
-        tokens = _markdown().parse(self.text[body_start:], env)
+        tokens = _markdown(self.mdx).parse(self.text[body_start:], env)
         row_parts: list[str] = []
         row_cursor = -1
         previous: Token | None = None
