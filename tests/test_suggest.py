@@ -778,3 +778,23 @@ def test_mdx_pages_are_pages_by_default(tmp_path: Path, write_site: WriteSite) -
     assert [s.target for s in links][:1] == ["deploy.md"] and "configure.mdx" not in {s.target for s in links}
     assert any(s.target == "intro.mdx" for s in rec.suggest_file(site / "deploy.md").links) or \
         any(s.source == "intro.mdx" for s in rec.inbound_file(site / "deploy.md").links)
+
+
+def test_site_path_found_after_a_page_changes(tmp_path: Path, write_site: WriteSite) -> None:
+    """The site path comes from all pages' links: when an edit adds the link that reveals it, the
+    other pages' /docs/ links resolve too, though those pages did not change."""
+    body = "Install the toolkit, then configure the toolkit server and deploy the toolkit.\n"
+    site = write_site(tmp_path / "docs", {
+        "intro.md": "# Intro\n\n" + body + "See [install](/docs/install).\n",
+        "install.md": "# Install\n\n" + body + "Then [configure](/docs/configure).\n",
+        "configure.md": "# Configure\n\n" + body,
+        "deploy.md": "# Deploy\n\n" + body,
+    })
+    rec = Recommender.open(site, tmp_path / "model")
+    assert rec.index.inbound[rec.index.path_ids["install.md"]] == 0  # two links: no evidence of a site path
+    (site / "deploy.md").write_text("# Deploy\n\n" + body + "After [configure](/docs/configure).\n")
+    rec.refresh()
+    index = rec.index
+    assert index.inbound[index.path_ids["install.md"]] == 1 and index.inbound[index.path_ids["configure.md"]] == 2
+    fresh = Recommender.open(site, tmp_path / "model2").index
+    assert [a.tolist() for a in fresh.out_links] == [a.tolist() for a in index.out_links]

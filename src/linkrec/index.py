@@ -198,9 +198,11 @@ class LinkIndex:
         if not records:
             raise CorpusError("no usable page: every page of the corpus was removed")
         new_records = tuple(records[i] for i in order)
-        # Same pages under the same names: every other page's links resolve as before.
+        # Same pages under the same names, and the same root-relative links (the site path is
+        # taken from them: Resolver.assume_site_path): every other page's links resolve as before.
         def names(r: PageRecord) -> tuple[object, ...]:  # what other pages' links resolve by
-            return r.title, r.aliases, r.url, r.labels
+            rooted = sorted((k, t) for k, t, _ in r.links if t.lstrip().startswith("/"))
+            return r.title, r.aliases, r.url, r.labels, rooted
 
         same_names = [r.path for r in new_records] == [r.path for r in self.records] and all(
             names(p.record) == names(self.records[self.path_ids[p.record.path]]) for p in changed)
