@@ -101,3 +101,17 @@ def test_calibration_error_and_reliability_by_hand() -> None:
     assert s.reliability[1][2] == pytest.approx(0.93) and s.reliability[1][3] == pytest.approx(0.5)
     assert s.calibration_error == pytest.approx(0.5 * abs(0.93 - 0.5) + 0.5 * abs(0.135 - 0.5))
     assert score_system("t", pages, answers).calibration_error is None  # ranks, not probabilities
+
+
+def test_a_target_the_stripped_page_still_embeds_is_no_answer(tmp_path: Path) -> None:
+    """An Obsidian embed has no text to leave, so stripping keeps it: its note is still linked,
+    suggest rightly leaves it out, and eval must not count it as a removed link."""
+    site = tmp_path / "vault"
+    site.mkdir()
+    for name in ("Alpha", "Beta", "Gamma", "Delta"):
+        (site / f"{name}.md").write_text(f"# {name}\n\nNotes on {name.lower()} topics.\n")
+    (site / "Hub.md").write_text("# Hub\n\nSee [[Alpha]], [[Beta|the beta notes]] and [[Gamma]].\n\n![[Alpha]]\n")
+    tests = prepare(site, tmp_path / "copy", Settings(), sample=5, seed=0)
+    hub = next(t for t in tests if t.path == "Hub.md")
+    assert hub.gold == ("Beta.md", "Gamma.md")
+    assert "![[Alpha]]" in hub.text and "[[" not in hub.text.replace("![[Alpha]]", "")

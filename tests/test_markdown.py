@@ -1091,3 +1091,11 @@ def test_mdx_has_no_indented_code() -> None:
     assert slices(mdx) == ["Install the toolkit, then read the deploy guide."]
     assert mdx.body == "Install the toolkit, then read the deploy guide."
     assert slices(parse_document(text, "install.md")) == []  # CommonMark: an indented code block
+
+
+def test_mkdocs_heading_attributes_and_snippets_are_not_text() -> None:
+    doc = parse_document("# Setup { #setup }\n\n## Install {: #install .big }\n\nRead the setup guide.\n\n"
+                         '--8<-- "snippets/footer.md"\n', "docs/setup.md")
+    assert doc.title == "Setup" and doc.headings == ("Setup", "Install")
+    assert slices(doc) == ["Read the setup guide."]
+    assert parse_document("# Use {braces} here\n", "a.md").title == "Use {braces} here"

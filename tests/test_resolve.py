@@ -160,3 +160,32 @@ def test_jekyll_post_url_names_a_post_by_its_file_name() -> None:
     assert [(lk.kind, lk.text, r.resolve(lk.target, "about.md", kind=lk.kind)) for lk in doc.links] == [
         ("ref", "hello", "_posts/2020-01-01-hello.md"), ("ref", "the launch", "_posts/news/2021-02-02-launch.md")]
     assert "post_url" not in "".join(doc.text[s.start:s.end] for s in doc.linkable)
+
+
+def test_parent_folder_links_reach_the_root_index_page() -> None:
+    r = Resolver([PageKey("index.md", "Home", (), None), PageKey("guide/setup.md", "Setup", (), None),
+                  PageKey("about/index.md", "About", (), None)])
+    assert [r.resolve(t, "guide/setup.md") for t in ("..", "../", "../index.md", "/")] == ["index.md"] * 4
+    assert r.resolve("./", "guide/setup.md") is None  # guide/ has no index page
+    assert [r.resolve(t, "about/index.md") for t in ("..", "./")] == ["index.md", "about/index.md"]
+
+
+def test_jekyll_link_forms_and_post_urls() -> None:
+    """A Jekyll blog links with {{ site.baseurl }} and relative_url, and to posts by their default
+    URL, /2023/05/01/slug.html (or after categories): all are links to the pages they name."""
+    from linkrec.markdown import parse_document
+
+    r = Resolver([PageKey("about.md", "About", (), "/about/"), PageKey("_posts/2023-05-01-espresso-basics.md", "E", (), None),
+                  PageKey("_posts/coffee/2023-05-20-pour-over.md", "P", (), None)])
+    text = ("[a]({{ site.baseurl }}/about/), [b]({{ \"/about/\" | relative_url }}), [c]({{site.baseurl}}/about/), "
+            "[d](/2023/05/01/espresso-basics.html), [e](/2023/05/20/pour-over/), [f](/coffee/2023/05/20/pour-over.html), "
+            "[g]({{ site.baseurl }}/2023/05/01/espresso-basics.html)\n")
+    doc = parse_document(text, "_posts/2023-06-01-hub.md")
+    assert [r.resolve(lk.target, doc.path, kind=lk.kind) for lk in doc.links] == [
+        "about.md", "about.md", "about.md", "_posts/2023-05-01-espresso-basics.md",
+        "_posts/coffee/2023-05-20-pour-over.md", "_posts/coffee/2023-05-20-pour-over.md",
+        "_posts/2023-05-01-espresso-basics.md"]
+    assert [lk.text for lk in doc.links] == list("abcdefg")
+    # no link inside them (apply wrote [[Pour Over Coffee](...)]({{ site.baseurl }}/...)), and no Liquid indexed
+    assert "".join(doc.text[s.start:s.end] for s in doc.linkable).replace(",", "").split() == []
+    assert "baseurl" not in doc.body and "relative_url" not in doc.body

@@ -798,3 +798,20 @@ def test_site_path_found_after_a_page_changes(tmp_path: Path, write_site: WriteS
     assert index.inbound[index.path_ids["install.md"]] == 1 and index.inbound[index.path_ids["configure.md"]] == 2
     fresh = Recommender.open(site, tmp_path / "model2").index
     assert [a.tolist() for a in fresh.out_links] == [a.tolist() for a in index.out_links]
+
+
+def test_a_copy_of_a_page_already_linked_is_not_suggested(tmp_path: Path, write_site: WriteSite) -> None:
+    """A symbolic link to a page is a second page with the same text: when the page already links
+    the original, the copy is no suggestion (rule "copy")."""
+    site = write_site(tmp_path / "site", {
+        "kettle.md": "# Kettle Guide\n\nA gooseneck kettle pours water slowly for pour-over coffee brewing.\n",
+        "grinder.md": "# Grinder\n\nA burr grinder for pour-over coffee. See the [kettle guide](kettle.md) "
+                      "for the gooseneck kettle and its slow pour of water.\n",
+        "beans.md": "# Beans\n\nFresh coffee beans for brewing.\n",
+    })
+    (site / "sub").mkdir()
+    (site / "sub" / "copy.md").symlink_to(site / "kettle.md")
+    rec = Recommender.open(site, tmp_path / "model")
+    report = rec.suggest_file(site / "grinder.md", explain=True)
+    assert "sub/copy.md" not in {s.target for s in report.links}
+    assert ("sub/copy.md", "copy") in {(s.target, s.rule) for s in report.suppressed or ()}

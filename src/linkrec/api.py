@@ -494,8 +494,9 @@ class _Budget:
 
 
 def _copy_rule(index: LinkIndex, page: PageAnalysis, target: int, titles: Mapping[str, list[int]]) -> str | None:
-    """"copy" when ``target`` has the title of the page or of a kept target (``titles``: title ->
-    kept targets, -1 for the page) and nearly its content: another version of it, not a link."""
+    """"copy" when ``target`` has the title of the page, of a page it links or of a kept target
+    (``titles``: title -> those pages, -1 for the page) and nearly its content: another version of
+    it (a symbolic link to a page, an old version), not a link."""
     for other in titles.get(rank.title_key(index.records[target].title), ()):
         cos = (float(page.sims[target]) if other < 0
                else float(index.matrix[target].multiply(index.matrix[other]).sum()))
@@ -513,6 +514,9 @@ def _rank_links(index: LinkIndex, page: PageAnalysis, settings: Settings,
     kept: list[int] = []
     shown = 0  # suggestions the user would have seen without the score and count rules
     titles: dict[str, list[int]] = {rank.title_key(page.doc.title): [-1]}  # -1: the page itself
+    others = set(page.other_editions.tolist())
+    for t in sorted(page.exclude - others - {page.self_id}):  # the pages it links
+        titles.setdefault(rank.title_key(index.records[t].title), []).append(t)
     for r in order:
         t = int(cands.targets[r])
         rec = index.records[t]

@@ -248,6 +248,10 @@ def prepare(corpus: Path, work: Path, settings: Settings, *, sample: int, seed: 
             return hit if hit != src else None
 
         stripped, spans = strip_links(doc, internal)
+        # a target the stripped page still links (an Obsidian embed, ![[Note]], has no text to
+        # leave, so it stays) is no answer to find: suggest rightly leaves it out
+        still = {internal(lk) for lk in corpus_mod.parse_page(stripped, e.path, settings, placements=False).links}
+        spans = [s for s in spans if s.target not in still]
         with open(dest, "w", encoding="utf-8", newline="") as fh:
             fh.write(stripped)
         gold = tuple(sorted({s.target for s in spans}))

@@ -89,6 +89,8 @@ _EXTRA_LINK_RE = re.compile(
     r"\[(?P<text>[^\[\]\n]*)\]\(\s*(?:\{\{\s*site\.baseurl\s*\}\})?"
     r"(?:\{\{[<%]\s*(?:rel)?ref\s+\"?(?P<ref>[^\"\s>%]+)\"?\s*[>%]\}\}"
     r"|\{%\s*(?P<tag>link|post_url)\s+(?P<link>[^\s%]+)\s*%\})\s*\)"
+    r"|\[(?P<btext>[^\[\]\n]*)\]\(\s*\{\{\s*site\.(?:baseurl|url)\s*\}\}(?P<bpath>[^\s()]*)\s*\)"
+    r"|\[(?P<utext>[^\[\]\n]*)\]\(\s*\{\{\s*(?P<uq>[\"'])(?P<upath>[^\"'{}]*)(?P=uq)\s*\|\s*(?:relative|absolute)_url\s*\}\}\s*\)"
     r"|<a\s[^<>]{0,2000}?(?<![\w-])href\s*=\s*(?P<q>[\"'])(?P<href>[^\"'<>]*)(?P=q)[^<>]*>(?P<atext>[^<]*)</a\s*>"
     r"|<Link\s[^<>]{0,2000}?(?<![\w-])(?:to|href)\s*=\s*(?P<lq>[\"'])(?P<lhref>[^\"'<>]*)(?P=lq)[^<>]*>(?P<ltext>[^<]*)"
     r"</Link\s*>"
@@ -102,13 +104,14 @@ _MYST_TARGET_RE = re.compile(r"^\(([^()\n]+)\)=[ \t]*$", re.MULTILINE)
 """A MyST target line, ``(label)=``."""
 _MYST_NAME_RE = re.compile(r"^:name:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
 """A MyST directive's ``:name:`` option (the label ``{numref}`` points at)."""
-_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*(?:link|post_url)\s|<a\s|<link\s|\{(?:doc|ref|numref|term)\}`",
+_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*(?:link|post_url)\s|\{\{\s*site\.|_url\s*\}\}|<a\s|<link\s|\{(?:doc|ref|numref|term)\}`",
                                  re.IGNORECASE)
 _COMMENT_RE = re.compile(r"^[ \t]*%%[ \t]*\n[\s\S]*?\n[ \t]*%%[ \t]*$"  # %% lines around a block
                          r"|(?<![\w%`])%%(?=[^\s%`])[^%\n]*(?<=[^\s%`])%%(?![\w%`])", re.MULTILINE)  # on one line
 """An Obsidian comment (``%%hidden%%``, on one line or several): never linkable, its links inactive."""
 _HIDDEN_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("{", re.compile("|".join((
+        r"\[[^\[\]\n]*\]\([ \t]*\{[{%][^\n]*?[}%]\}[^\s()]*[ \t]*\)",  # a link to a template tag, [a]({{ x }}/b)
         r"\{\{[^{}]*\}\}|\{%[^{}]*%\}",  # Hugo shortcodes, Jekyll/Liquid tags and output
         r"\{[a-zA-Z][\w:-]*\}(?=`)",  # a MyST role's name, {ref}`label`
         r"\{[ \t]*[:.#][^{}\n]*\}|\{[^{}\n]*=[^{}\n]*\}",  # an attribute list, { .class title="x" }
@@ -125,7 +128,8 @@ _HIDDEN_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|\*\[[^\]\n]+\]:.*$"  # an abbreviation definition, *[HTML]: ...
         r"|(?:!!!|\?\?\?\+?)[ \t].*$"  # an admonition's title line, !!! note "Title"
         r"|===[!+]{0,2}[ \t]+[\"'].*$"  # a content tab's label, === "Tab" (===! "Tab", ===+ "Tab")
-        r"|:::.*$)",  # a colon fence line (MyST, Docusaurus, Pandoc), :::tip Title
+        r"|:::.*$"  # a colon fence line (MyST, Docusaurus, Pandoc), :::tip Title
+        r"|;?--8<--.*$)",  # a snippet inclusion (MkDocs' pymdownx.snippets), --8<-- "footer.md"
         r"^(?:import[ \t](?:[^\"'\n]|\n(?![ \t]*\n))*?[\"']"  # (over lines: import {\n  A,\n} from "x")
         r"|export[ \t]+(?:const|let|var|function|default|class|async|\{)).*(?:\n(?![ \t]*\n).*)*",  # MDX ESM
     )), re.MULTILINE)),
@@ -138,6 +142,11 @@ definitions, admonition, tab, colon-fence and Obsidian callout title lines, Obsi
 (``#tag``), attribute lists, and MDX ``import``/``export`` blocks. Their text is never linkable."""
 _EXPRESSION_RE = re.compile(r"\{[^{}\n]*\}")
 """A braced ``{expression}`` of an MDX page: JavaScript, never linkable."""
+_LIQUID_LINK_RE = re.compile(r"\[([^\[\]\n]*)\]\([ \t]*\{(?:\{\s*(?:site\.|[\"'])|%)[^\n]*?[}%]\}[^\s()]*[ \t]*\)")
+"""A Markdown link to a Jekyll/Liquid destination, which CommonMark leaves as text: only its text
+is indexed (not "site.baseurl" or "relative_url")."""
+_HEADING_ATTRS_RE = re.compile(r"[ \t]*\{[ \t]*:?[ \t]*[#.][^{}]*\}[ \t]*$")
+"""An attribute list ending a heading, ``# Setup { #setup }`` (MkDocs, Pandoc, kramdown): no text."""
 _ESM_RE = re.compile(r"import[ \t][\s\S]*[\"'][ \t]*;?[ \t]*$|export[ \t]+(?:const|let|var|function|default|class|async|\{)")
 """A paragraph of an MDX page that is JavaScript (``import``/``export``): not indexed."""
 _MDX_HINT_RE = re.compile(r"^(?:import|export)[ \t]|<[A-Z][A-Za-z0-9.]*[\s/>]", re.MULTILINE)
@@ -699,6 +708,10 @@ def _extra_links(content: str, pieces: Sequence[_Piece], found: Sequence[_RawLin
             kind, target, group = "ref", _decode(path.strip()), "doctext" if m.group("docpath") else "docbare"
         elif m.group("href") is not None:
             kind, target, group = "html", _decode(m.group("href").strip()), "atext"
+        elif m.group("bpath") is not None:  # Jekyll: [text]({{ site.baseurl }}/about/)
+            kind, target, group = "inline", _decode(m.group("bpath")) or "/", "btext"
+        elif m.group("upath") is not None:  # Jekyll: [text]({{ "/about/" | relative_url }})
+            kind, target, group = "inline", _decode(m.group("upath")), "utext"
         elif m.group("lhref") is not None:
             kind, target, group = "html", _decode(m.group("lhref").strip()), "ltext"
         elif m.group("link") and m.group("tag").lower() == "post_url":  # Jekyll: a post's file name
@@ -809,6 +822,8 @@ class _Analyser:
                     opener = previous.type
                     if opener == "heading_open":
                         text = self._inline(token, token.children, _HEADING, -1)[0]
+                        if "{" in text:
+                            text = _HEADING_ATTRS_RE.sub("", text)
                         self.headings.append(text)
                         if previous.tag == "h1" and not self.h1:
                             self.h1 = text
@@ -820,6 +835,8 @@ class _Analyser:
                         text = self._inline(token, token.children, _PARAGRAPH, -1)[0]
                         if text and self.mdx:  # JavaScript is no text: import/export, {expressions}
                             text = "" if _ESM_RE.match(token.content) else _EXPRESSION_RE.sub(" ", text).strip()
+                        if "]({" in text or "]( {" in text:
+                            text = _LIQUID_LINK_RE.sub(r"\1", text)
                         if text:
                             self.blocks.append(text)
             elif kind == "tr_open":

@@ -19,6 +19,12 @@ from .documents import NOTE_KINDS
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 INDEX_NAMES = ("index", "_index", "README", "readme")
 """File names (without extension) of a folder's own page: ``a/b/index.md`` is served at ``/a/b/``."""
+_POST_RE = re.compile(r"(?:^|/)_posts/(?:.*/)?(\d{4})-(\d{2})-(\d{2})-([^/]+)$")
+"""A Jekyll post, ``_posts/2023-05-01-slug.md``: served at ``/2023/05/01/slug.html`` (after its
+categories, if any) unless its front matter gives a permalink."""
+_LIQUID_BASE_RE = re.compile(r"^\{\{\s*site\.(?:baseurl|url)\s*\}\}")
+"""Jekyll's ``{{site.baseurl}}`` before a path (``[a]({{site.baseurl}}/about/)``, which CommonMark
+reads as a link when it holds no space)."""
 _TARGETS_MAX = 200_000
 """Destinations remembered by a resolver, at most (the cache is emptied when full)."""
 
@@ -95,6 +101,11 @@ class Resolver:
                 if "/" in u or p.url.startswith("/") or self._base is not None:
                     self._urls.setdefault(u, p.path)
                 self._slugs.setdefault(u.rsplit("/", 1)[-1], []).append(p.path)
+            post = _POST_RE.search(stem)
+            if post:  # Jekyll's default post URL, /2023/05/01/slug.html, or by its slug after categories
+                year, month, day, slug = post.groups()
+                self._urls.setdefault(f"path:{year}/{month}/{day}/{slug}".lower(), p.path)
+                self._slugs.setdefault(slug.lower(), []).append(p.path)
             # path rule: a/b.md and a/b/index.md are served at /a/b/
             site = stem
             leaf = posixpath.basename(stem)
@@ -151,7 +162,10 @@ class Resolver:
         return self._base_path
 
     def _lookup_path(self, path: str) -> str | None:
-        """Find a corpus path from a normalised relative path (extension optional)."""
+        """Find a corpus path from a normalised relative path (extension optional; ``"."``: the
+        corpus root's index page)."""
+        if path == ".":
+            path = ""
         if path in self._paths:
             return self._paths[path]
         low = path.lower()
@@ -162,7 +176,7 @@ class Resolver:
             return self._lookup_path(root)
         for name in INDEX_NAMES:
             for e in self._extensions:
-                hit = self._paths.get(posixpath.join(path, name + e)) if path else None
+                hit = self._paths.get(posixpath.join(path, name + e))
                 if hit:
                     return hit
         return None
@@ -231,6 +245,8 @@ class Resolver:
         it depends on the linking page's folder, else ``(None, the page it resolves to or None)``."""
         if target.startswith("<") and target.endswith(">"):
             target = target[1:-1]
+        if target.startswith("{"):
+            target = _LIQUID_BASE_RE.sub("", target) or "/"
         if _SCHEME_RE.match(target) and not re.match(r"^[a-zA-Z]:[\\/]", target):
             if self._base and target.lower().startswith(self._base.lower()):
                 return None, self._lookup_site(target[len(self._base):] or "/")
