@@ -146,3 +146,20 @@ def test_reading_a_model_and_suggesting_do_not_import_scikit_learn(tmp_path: Pat
     refreshed = subprocess.run([sys.executable, "-c", code, page], capture_output=True, text=True, check=True)
     n, learned, imported = refreshed.stdout.split()
     assert int(n) > 0 and learned == "True" and imported == "False", refreshed.stdout + refreshed.stderr
+
+
+def test_dependencies_and_build_output_are_not_pages(tmp_path: Path) -> None:
+    """A site repository holds other projects' Markdown (npm packages, Ruby gems) and Jekyll's
+    output: not its pages. Jekyll's _drafts/ are pages, but unpublished: never link targets."""
+    from linkrec import Settings
+    from linkrec.corpus import read_pages, scan
+
+    for rel in ("index.md", "docs/vendor/index.md", "_drafts/idea.md", "node_modules/pkg/README.md",
+                "_site/index.md", "vendor/bundle/ruby/gem/README.md", "lib/site-packages/x/README.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("# Page\n\nText.\n")
+    entries = scan(tmp_path, Settings())
+    assert sorted(e.path for e in entries) == ["_drafts/idea.md", "docs/vendor/index.md", "index.md"]
+    parsed, _ = read_pages(tmp_path, entries, Settings())
+    assert {p.record.path: p.record.draft for p in parsed} == {
+        "_drafts/idea.md": True, "docs/vendor/index.md": False, "index.md": False}

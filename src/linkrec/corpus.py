@@ -1,7 +1,7 @@
 """Find the pages of a corpus folder, read and parse them into compact records.
 
-``scan`` lists the files (skipping hidden folders, folders whose names end in a page
-extension, and ignore globs); ``read_pages`` parses them, in worker processes on big corpora,
+``scan`` lists the files (skipping hidden folders, folders of dependencies and build output
+(:data:`SKIPPED_FOLDERS`), folders whose names end in a page extension, and ignore globs); ``read_pages`` parses them, in worker processes on big corpora,
 into :class:`PageRecord` plus term counts. One bad page never stops the others: it is reported
 as a :class:`Skipped` entry with a one-line reason.
 """
@@ -109,6 +109,13 @@ def _glob_forms(glob: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+SKIPPED_FOLDERS = frozenset({"node_modules", "_site", "site-packages", "__pycache__"})
+"""Folders never scanned: other projects' pages (npm packages, Python packages; Ruby gems in
+``vendor/bundle/`` too) and a generator's output (Jekyll's ``_site/``), whose README and Markdown
+files are not the site's pages. (A folder named ``vendor`` alone may be a page: MDN's
+``navigator/vendor/``.)"""
+
+
 def scan(root: Path, settings: Settings) -> list[FileEntry]:
     """List the page files under ``root``, sorted by path.
 
@@ -152,7 +159,8 @@ def scan(root: Path, settings: Settings) -> list[FileEntry]:
             except OSError:
                 is_dir = False
             if is_dir:
-                if name.startswith(".") or name.lower().endswith(exts) or ignored(rel_dir + name):
+                if (name.startswith(".") or name in SKIPPED_FOLDERS or name.lower().endswith(exts)
+                        or (name == "bundle" and rel_dir.endswith("vendor/")) or ignored(rel_dir + name)):
                     continue
                 try:
                     is_link = entry.is_symlink()
@@ -239,7 +247,8 @@ def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
     words = analysis.words(doc.title) + body_words
     record = PageRecord(
         path=rel, sha256=digest, size=size, mtime_ns=mtime_ns, title=doc.title,
-        aliases=doc.aliases, keywords=doc.keywords, url=doc.url, draft=doc.draft,
+        aliases=doc.aliases, keywords=doc.keywords, url=doc.url,
+        draft=doc.draft or rel.startswith("_drafts/") or "/_drafts/" in rel,  # Jekyll's unpublished posts
         links=tuple((lk.kind, lk.target, lk.text) for lk in doc.links), n_words=len(words), labels=doc.labels,
         lang=editions.meta_language(doc.meta), top_words=editions.top_words(words),
     )
