@@ -29,6 +29,7 @@ from linkrec.cli import cli  # first: cli.py imports cli_apply at its end, cli_a
 # isort: split
 from linkrec import api, cli_apply, ignore
 from linkrec.analysis import word_spans
+from linkrec.anchors import beside_link, link_spans
 from linkrec.apply import (
     STYLES,
     LinkEdit,
@@ -572,7 +573,7 @@ def test_property_apply_then_strip_gives_original_bytes(data: bytes, choice: st.
     plan = plan_edits(text, report_for(text, picked, targets), page_rel="notes/page.md", index=small_index,
                       settings=Settings(), style=style)
     assert len(plan.edits) + len(plan.skipped) == len(picked)
-    allowed = ("would not", "already", "break", "change another", "holds")
+    allowed = ("would not", "already", "break", "change another", "holds", "beside another link")
     assert all(any(a in s.reason for a in allowed) for s in plan.skipped), plan.skipped
     check_applied(data, plan.edits)
     # 3. the page with its internal links unlinked maps back to the page, character for character
@@ -616,7 +617,9 @@ def test_property_on_real_corpora(name: str, small_index: LinkIndex) -> None:
             continue
         rel = file.relative_to(root).as_posix()
         doc = parse_document(text, rel)
-        words = [w for w in _linkable_words(text, doc.linkable) if w[1] - w[0] >= 4]
+        links = link_spans(doc)  # a place beside a link is skipped on purpose (test_plan_never_writes_a_link_beside_another)
+        words = [w for w in _linkable_words(text, doc.linkable)
+                 if w[1] - w[0] >= 4 and not beside_link(text, Span(*w), links)]  # type: ignore[arg-type]
         if not words:
             continue
         picked = sorted({words[0], words[len(words) // 2], words[-1]})
@@ -633,3 +636,17 @@ def test_property_on_real_corpora(name: str, small_index: LinkIndex) -> None:
 def test_help_has_an_example(name: str) -> None:
     code, out, _ = run(name, "--help")
     assert code == 0 and "Examples:" in out and f"linkrec {name} " in out
+
+
+def test_plan_never_writes_a_link_beside_another(small_index: LinkIndex) -> None:
+    """"[[Cherry]] [[banana]]" reads as one link: apply (whose suggestions come from the page with its
+    links turned into text) skips a place beside an existing link or another new one."""
+    text = "[peppers](../eps.md) Tomatoes and compost, bread delta here.\n"
+    spans = [(m.start(), m.end()) for m in re.finditer(r"Tomatoes|compost|bread|delta", text)]
+    report = report_for(text, spans, ["alpha.md", "sub/alpha.md", "sub/beta page.md", "eps.md"])
+    plan = plan_edits(text, report, page_rel="notes/page.md", index=small_index, settings=Settings(),
+                      style="markdown", min_score=0.0)
+    assert [e.text for e in plan.edits] == ["compost", "bread"]
+    assert [(s.anchor, s.reason) for s in plan.skipped] == [
+        ("Tomatoes", "the anchor stands beside another link, with only white space between")]
+    assert plan.linked == ("eps.md",)  # delta: its target is linked already

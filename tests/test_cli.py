@@ -70,7 +70,7 @@ def test_builds_model_on_first_suggest_and_warns_on_stderr_only(garden: Path, tm
 
 
 @pytest.mark.parametrize("args", [["suggest"], ["suggest", "x.md", "--format", "xml"], ["suggest", "x.md", "--limit", "-1"],
-                                  ["nope"]])
+                                  ["nope"], ["eval", "--seed", "-5"], ["eval", "--sample", "0"]])
 def test_usage_errors_exit_2(args: list[str]) -> None:
     code, _, _ = run(*args)
     assert code == 2

@@ -115,3 +115,17 @@ def test_a_target_the_stripped_page_still_embeds_is_no_answer(tmp_path: Path) ->
     hub = next(t for t in tests if t.path == "Hub.md")
     assert hub.gold == ("Beta.md", "Gamma.md")
     assert "![[Alpha]]" in hub.text and "[[" not in hub.text.replace("![[Alpha]]", "")
+
+
+def test_tfidf_baseline_never_suggests_the_page_itself(tmp_path: Path) -> None:
+    """On a site of fewer than 11 pages, the page itself (scored -1 before) ended its own top 10."""
+    from linkrec.evaluate import run_tfidf
+
+    site = tmp_path / "s"
+    site.mkdir()
+    for name in "abcde":
+        (site / f"{name}.md").write_text(f"# {name}\n\nWords about {name} and more.\n")
+    paths = [f"{n}.md" for n in "abcde"]
+    tests = [EvalPage(p, (site / p).read_text(), (), ()) for p in paths]
+    for t, ranked in zip(tests, run_tfidf(site, paths, tests)):
+        assert t.path not in ranked.targets and len(ranked.targets) == 4

@@ -815,3 +815,14 @@ def test_a_copy_of_a_page_already_linked_is_not_suggested(tmp_path: Path, write_
     report = rec.suggest_file(site / "grinder.md", explain=True)
     assert "sub/copy.md" not in {s.target for s in report.links}
     assert ("sub/copy.md", "copy") in {(s.target, s.rule) for s in report.suppressed or ()}
+
+
+def test_plugin_friendly_arguments(rec: Recommender) -> None:
+    """Lists are accepted where settings take sequences; a count that is no whole number is refused
+    with a clear error, not rounded (limit=2.5 gave 3 links) nor a TypeError."""
+    from linkrec import LinkrecError
+
+    assert Settings(ignore=["drafts/*"], extensions=[".md"]) == Settings(ignore=("drafts/*",), extensions=(".md",))
+    for bad in (2.5, "3", True):
+        with pytest.raises(LinkrecError, match="whole numbers"):
+            rec.suggest(DRAFT, path="balcony.md", limit=bad)  # type: ignore[arg-type]

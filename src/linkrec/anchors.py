@@ -18,6 +18,7 @@ from . import analysis
 from .documents import Document, Mention, Span, inside_one
 from .evidence import AnchorStats, Holdout, stats_of
 from .index import MAX_PHRASE_WORDS, LinkIndex
+from .results import Anchor
 
 _CLAUSE_BREAK_RE = re.compile(r"[.!?;:()\[\]]")
 """Punctuation that ends a clause: no anchor phrase spans it."""
@@ -689,7 +690,7 @@ def _touching(text: str, start: int, end: int, s: int, e: int) -> bool:
     return not (text[end:s] if end <= s else text[e:start]).strip()
 
 
-def beside_link(text: str, m: Mention, links: Iterable[tuple[int, int]]) -> bool:
+def beside_link(text: str, m: Mention | Anchor, links: Iterable[tuple[int, int]]) -> bool:
     """Whether a link on ``m`` would stand beside one of ``links`` (source spans) with only
     white space between them, so that the two read as one link."""
     return any(_touching(text, m.start, m.end, s, e) for s, e in links)

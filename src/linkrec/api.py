@@ -437,6 +437,8 @@ def suggest(index: LinkIndex, text: str, *, path: Path | str | None = None, corp
     limit = settings.limit if limit is None else limit
     n_keywords = settings.keywords if keywords is None else keywords
     min_score = settings.min_score if min_score is None else min_score
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (limit, n_keywords)):
+        raise LinkrecError(f"limit and keywords must be whole numbers, got {limit!r} and {n_keywords!r}")
     if limit < 0 or n_keywords < 0 or not 0.0 <= min_score <= 1.0:
         raise LinkrecError("limit and keywords must be >= 0 and min_score between 0 and 1")
     display = str(path) if path is not None else "<text>"

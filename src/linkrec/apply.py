@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import files
+from .anchors import beside_link, link_spans
 from .corpus import parse_page
 from .documents import Document, Link, inside_one
 from .ignore import IgnoreRules
@@ -391,8 +392,10 @@ def plan_edits(text: str, report: PageReport, *, page_rel: str, index: LinkIndex
     Suggestions are taken best first. One the page already links to counts toward
     ``max_links`` but needs no edit. Another becomes an edit when it scores at least
     ``min_score``, has an anchor that still reads the same in ``text`` and lies inside one
-    linkable run, is not blocked by ``rules``, does not overlap another new anchor, and, once
-    written, parses back as a link to its target with every other link of the page unchanged.
+    linkable run, is not blocked by ``rules``, neither overlaps another new anchor nor stands
+    beside it or an existing link with only white space between (the two would read as one
+    link), and, once written, parses back as a link to its target with every other link of the
+    page unchanged.
 
     Parameters
     ----------
@@ -451,6 +454,7 @@ def plan_edits(text: str, report: PageReport, *, page_rel: str, index: LinkIndex
     doc = parse_page(text, page_rel, settings)
     linked_now = {hit for link in doc.links if (hit := resolve_link(index.resolver, link.target, link.kind, page_rel, corpus_root)) is not None}
     names = _wikilink_names(index) if style == "wikilink" else {}
+    existing = link_spans(doc)
     skipped: list[SkippedLink] = []
     units: list[LinkEdit | str] = []  # best first: an edit, or the target of a link the page has
     taken: list[tuple[int, int]] = []
@@ -496,6 +500,9 @@ def plan_edits(text: str, report: PageReport, *, page_rel: str, index: LinkIndex
             continue
         if any(a.start < e and b < a.end for b, e in taken):
             skip("the anchor overlaps another new link")
+            continue
+        if beside_link(text, a, (*existing, *taken)):  # "[[Cherry]] [[banana]]" reads as one link
+            skip("the anchor stands beside another link, with only white space between")
             continue
         rec = index.records[rid]
         name = None

@@ -221,7 +221,7 @@ def inbound(obj: _Ctx, pages: tuple[Path, ...], corpus: Path | None, model: Path
 @corpus_option
 @click.option("--sample", type=click.IntRange(1, 100_000), default=200, show_default=True,
               help="Test pages (pages linking to 3+ corpus pages).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Seed of the sample.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.pass_obj
 def eval_(obj: _Ctx, corpus: Path | None, sample: int, seed: int, fmt: str) -> None:

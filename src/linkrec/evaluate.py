@@ -282,8 +282,7 @@ def run_tfidf(work: Path, paths: Sequence[str], tests: Sequence[EvalPage]) -> li
     for t in tests:
         i = pos[t.path]
         sims = np.asarray((x @ x[i].T).todense()).ravel()
-        sims[i] = -1
-        order = np.lexsort((np.arange(len(sims)), -sims))[:K_RANK]
+        order = [j for j in np.lexsort((np.arange(len(sims)), -sims)) if j != i][:K_RANK]  # never the page
         out.append(Ranked(tuple(paths[j] for j in order), tuple(float(sims[j]) for j in order),
                           tuple(None for _ in order)))
     return out

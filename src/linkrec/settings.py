@@ -112,6 +112,9 @@ class Settings:
         _check_float(self, "max_page_mb", 0.001, 10_000.0)
         for name in ("extensions", "ignore", "exclude_targets"):
             value = getattr(self, name)
+            if isinstance(value, list):  # as a plugin would pass them: the same strings
+                value = tuple(value)
+                object.__setattr__(self, name, value)
             if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
                 raise ConfigError(f"{name} must be a list of non-empty strings, got {value!r}")
         if not all(e.startswith(".") for e in self.extensions):
