@@ -210,3 +210,15 @@ def test_declared_languages_are_told_apart_by_their_words() -> None:
     e = Editions.of(paths, [declared.get(p) for p in paths], [top_words(texts[p].lower().split()) for p in paths])
     keys = dict(zip(paths, e.keys.tolist()))
     assert keys["latte.md"] == keys["milk.md"] == keys["us.md"] == keys["gb.md"] != keys["fr-latte.md"] == keys["fr-milk.md"]
+
+
+def test_a_language_with_no_words_is_the_main_one() -> None:
+    """Pages with no text (front matter only, Hugo's _index.md) cannot tell their language: they
+    are not cut off as a language of their own."""
+    from linkrec.editions import Editions
+
+    en = ("the", "and", "to", "a", "of", "in", "is", "you", "for", "it")
+    fr = ("le", "la", "de", "et", "les", "des", "un", "une", "est", "en")
+    paths = ["a.md", "b.md", "c.md", "a.fr.md", "b.fr.md", "c.de.md"]
+    e = Editions.of(paths, [None] * 6, [en, en, en, fr, fr, ()])
+    assert e.keys.tolist() == ["", "", "", "fr|", "fr|", ""]

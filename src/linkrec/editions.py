@@ -54,6 +54,9 @@ _CODE_RE = re.compile(r"([a-z]{2})(?:-(?:[a-z]{2}|[0-9]{3}|[a-z]{4}))?")
 _VERSION_RE = re.compile(r"(?:v|version[-_]?)?\d+(?:[._-](?:\d+|x))*", re.IGNORECASE)
 _NAMED_VERSIONS = frozenset({"current", "next", "latest", "stable"})
 """Version folder names that count only beside a numbered version folder."""
+MIN_VERSION_PAGES = 5
+"""Pages that two version folders must both hold (and at least half of the smaller one's): MDN's
+release notes ``releases/5/`` and ``releases/6/`` share an index and an "Updating add-ons" page."""
 
 
 TOP_WORDS = 10
@@ -180,6 +183,7 @@ def detect(paths: Iterable[str]) -> Layout:
         else:
             versions.setdefault(p.rpartition(".")[0] or p, set()).add("")
     suffix = frozenset(c for codes in versions.values() if len(codes) > 1 for c in codes if c)
+
     def language(name: str) -> bool:
         return normalise(name) is not None
 
@@ -194,10 +198,6 @@ def detect(paths: Iterable[str]) -> Layout:
                                 or any(is_version(n) for n in by_parent[f.rpartition("/")[0]]))
     return Layout(suffix, languages, version_folders)
 
-
-MIN_VERSION_PAGES = 5
-"""Pages that two version folders must both hold (and at least half of the smaller one's): MDN's
-release notes ``releases/5/`` and ``releases/6/`` share an index and an "Updating add-ons" page."""
 
 
 def _parallel(paths: list[str], named: Callable[[str], bool], min_shared: int, home: str,
@@ -278,7 +278,8 @@ class Editions:
         profiles: dict[str, tuple[str, ...]] = {}
         for label in sorted(pages, key=lambda lb: (-len(pages[lb]), lb)):  # the biggest names the language
             profile = _profile(tops[i] for i in pages[label])
-            same = next((lang for lang, p in profiles.items() if len(set(p) & set(profile)) >= SAME_LANGUAGE), None)
+            same = next((lang for lang, p in profiles.items() if len(set(p) & set(profile)) >= SAME_LANGUAGE),
+                        None if profile or not profiles else next(iter(profiles)))  # no words: the main language
             if same is None:
                 profiles[label] = profile
                 same = label
