@@ -232,9 +232,11 @@ def _line_terms(line_words: list[str], out: list[str]) -> None:
         prev = s
 
 
-def count_surfaces(tokens: Iterable[str]) -> dict[str, int]:
-    """Count lower-case content words, to pick the most common written form of each stem."""
+def count_surfaces(tokens: Iterable[str] | Counter[str]) -> dict[str, int]:
+    """Count lower-case content words, to pick the most common written form of each stem
+    (``tokens`` may be counted already)."""
     stop = STOP_WORDS
     # Count every token, then keep the content words (each distinct word checked once; the
     # order of first occurrence is the same).
-    return {w: c for w, c in Counter(tokens).items() if len(w) > 1 and w not in stop and not w[0].isdigit()}
+    counts = tokens if isinstance(tokens, Counter) else Counter(tokens)
+    return {w: c for w, c in counts.items() if len(w) > 1 and w not in stop and not w[0].isdigit()}

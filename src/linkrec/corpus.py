@@ -245,17 +245,18 @@ def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
     # break), and the body's terms, from one pass over the body.
     body_terms, body_words = analysis.terms_and_words(doc.body)
     words = analysis.words(doc.title) + body_words
+    counted = Counter(words)  # once, for the content words' surfaces and the page's top words
     record = PageRecord(
         path=rel, sha256=digest, size=size, mtime_ns=mtime_ns, title=doc.title,
         aliases=doc.aliases, keywords=doc.keywords, url=doc.url,
         draft=doc.draft or rel.startswith("_drafts/") or "/_drafts/" in rel,  # Jekyll's unpublished posts
         links=tuple((lk.kind, lk.target, lk.text) for lk in doc.links), n_words=len(words), labels=doc.labels,
-        lang=editions.meta_language(doc.meta), top_words=editions.top_words(words),
+        lang=editions.meta_language(doc.meta), top_words=editions.top_words(counted),
     )
     no_body = not doc.body.strip() and not doc.headings
     warnings = (*doc.warnings, "no text to index but its title (only front matter or markup)") if no_body \
         else doc.warnings
-    return ParsedPage(record, page_terms(doc, settings, body_terms=body_terms), analysis.count_surfaces(words),
+    return ParsedPage(record, page_terms(doc, settings, body_terms=body_terms), analysis.count_surfaces(counted),
                       tuple(warnings))
 
 

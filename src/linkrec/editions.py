@@ -34,6 +34,7 @@ whose "languages" are all one, is one edition: nothing changes.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -66,13 +67,15 @@ SAME_LANGUAGE = 4
 about 7 of their 10 most frequent words; an English and a French page one or none)."""
 
 
-def top_words(words: Iterable[str], n: int = TOP_WORDS) -> tuple[str, ...]:
-    """The ``n`` most frequent of ``words`` (ties in alphabetical order).
+def top_words(words: Iterable[str] | Counter[str], n: int = TOP_WORDS) -> tuple[str, ...]:
+    """The ``n`` most frequent of ``words`` (which may be counted already; ties in alphabetical
+    order).
 
     >>> top_words("the cat and the hat and the bat".split(), 3)
     ('the', 'and', 'bat')
     """
-    return tuple(w for w, _ in sorted(Counter(words).items(), key=lambda x: (-x[1], x[0]))[:n])
+    counts = words if isinstance(words, Counter) else Counter(words)
+    return tuple(w for w, _ in heapq.nsmallest(n, counts.items(), key=lambda x: (-x[1], x[0])))
 
 
 def normalise(code: str) -> str | None:
