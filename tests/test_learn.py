@@ -434,3 +434,21 @@ def test_a_place_held_back_for_a_longer_name_is_offered_again_when_that_name_goe
     ms = {1: [Mention(1, end - 9, end, ("daemonset",), "title", 0.5)], 2: [Mention(2, at, end, key, "title", 0.9)]}
     chosen = anchors_mod.choose_anchors([1, 2], ms, scorer, text=near, links=[(4, 21)])
     assert near[4:21] == "[the guide](g.md)" and 2 not in chosen and chosen[1].start == end - 9
+
+
+def test_a_term_place_stands_aside_for_a_name_beside_it() -> None:
+    """"I bake banana bread": the better-ranked page only shares the term "bake"; taken first, it
+    would block the title "banana" of the next page (two links side by side read as one), which
+    then got the weak place "fruit" while its reason named "banana"."""
+    from linkrec import anchors as anchors_mod
+    from linkrec.documents import Mention
+
+    text = "I bake banana bread with ripe fruit."
+    ms = {1: [Mention(1, 2, 6, ("bake",), "term", 0.5)],
+          2: [Mention(2, 7, 13, ("banana",), "title", 0.9), Mention(2, 30, 35, ("fruit",), "term", 0.5)]}
+    for scorer in (None, lambda occs: np.array([{"title": 3.0}.get(o.mention.source, 1.0) for o in occs])):
+        chosen = anchors_mod.choose_anchors([1, 2], ms, scorer, text=text)
+        assert text[chosen[2].start:chosen[2].end] == "banana" and 1 not in chosen
+    # with no name beside it, the term place is taken as before
+    alone = anchors_mod.choose_anchors([1, 2], {1: ms[1], 2: ms[2][1:]}, text=text)
+    assert text[alone[1].start:alone[1].end] == "bake"

@@ -759,10 +759,35 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
                 and not any(m.start < e and s < m.end for s, e in taken)
                 and not (text is not None and beside_link(text, m, (*taken, *links))))  # side by side: one link
 
+    # A place that only shares a term with its target stands aside for a named place of another
+    # target right beside it, which it would block (two links side by side read as one).
+    by_start: dict[int, list[Mention]] = {}
+    by_end: dict[int, list[Mention]] = {}
+    term_only: set[int] = set()
+    if text is not None:
+        for *_, o in options:
+            if o.sources - {"term"}:
+                by_start.setdefault(o.mention.start, []).append(o.mention)
+                by_end.setdefault(o.mention.end, []).append(o.mention)
+            else:
+                term_only.add(id(o.mention))
+
+    def beside_a_name(m: Mention) -> bool:
+        """Whether a named place of another target, still free, stands right beside term place ``m``."""
+        assert text is not None
+        after = m.end + len(text[m.end:m.end + 80]) - len(text[m.end:m.end + 80].lstrip())
+        before = len(text[max(0, m.start - 80):m.start].rstrip()) + max(0, m.start - 80)
+        return any(n.target != m.target and free(n) for n in (*by_start.get(after, ()), *by_end.get(before, ())))
+
     def held_back(m: Mention, final: bool) -> bool:
-        """Whether ``m`` lies inside a longer name of another target that can still take it."""
-        return not final and any(n.start <= m.start and m.end <= n.end and n.end - n.start > m.end - m.start
-                                 and n.target != m.target and free(n) for n in names)
+        """Whether ``m`` lies inside a longer name of another target that can still take it, or
+        only shares a term with its target and would block another target's name beside it."""
+        if final:
+            return False
+        if id(m) in term_only and beside_a_name(m):
+            return True
+        return any(n.start <= m.start and m.end <= n.end and n.end - n.start > m.end - m.start
+                   and n.target != m.target and free(n) for n in names)
 
     def take(m: Mention) -> None:
         chosen[m.target] = m
