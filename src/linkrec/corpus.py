@@ -1,8 +1,9 @@
 """Find the pages of a corpus folder, read and parse them into compact records.
 
 ``scan`` lists the files (skipping hidden folders, folders of dependencies and build output
-(:data:`SKIPPED_FOLDERS`), folders whose names end in a page extension, and ignore globs); ``read_pages`` parses them, in worker processes on big corpora,
-into :class:`PageRecord` plus term counts. One bad page never stops the others: it is reported
+(:data:`SKIPPED_FOLDERS`), folders whose names end in a page extension, and ignore globs);
+``read_pages`` parses them, in worker processes on big corpora, into :class:`PageRecord` plus
+term counts. One bad page never stops the others: it is reported
 as a :class:`Skipped` entry with a one-line reason.
 """
 

@@ -99,12 +99,14 @@ _EXTRA_LINK_RE = re.compile(
     re.IGNORECASE)
 """Links that CommonMark does not see: a Markdown link whose destination is a Hugo ``ref`` /
 ``relref`` shortcode or a Jekyll ``{% link %}`` or ``{% post_url %}`` tag, an HTML ``<a href>``
-element, a JSX ``<Link to>`` (Docusaurus, in MDX), and MyST roles (``{doc}`path```, ``{ref}`text <label>```, ``{term}`Name```)."""
+element, a JSX ``<Link to>`` (Docusaurus, in MDX), and MyST roles (``{doc}`path```,
+``{ref}`text <label>```, ``{term}`Name```)."""
 _MYST_TARGET_RE = re.compile(r"^\(([^()\n]+)\)=[ \t]*$", re.MULTILINE)
 """A MyST target line, ``(label)=``."""
 _MYST_NAME_RE = re.compile(r"^:name:[ \t]*(\S+)[ \t]*$", re.MULTILINE)
 """A MyST directive's ``:name:`` option (the label ``{numref}`` points at)."""
-_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*(?:link|post_url)\s|\{\{\s*site\.|_url\s*\}\}|<a\s|<link\s|\{(?:doc|ref|numref|term)\}`",
+_EXTRA_LINK_HINT_RE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s|\{%\s*(?:link|post_url)\s|\{\{\s*site\.|_url\s*\}\}"
+                                 r"|<a\s|<link\s|\{(?:doc|ref|numref|term)\}`",
                                  re.IGNORECASE)
 _COMMENT_RE = re.compile(r"^[ \t]*%%[ \t]*\n[\s\S]*?\n[ \t]*%%[ \t]*$"  # %% lines around a block
                          r"|(?<![\w%`])%%(?=[^\s%`])[^%\n]*(?<=[^\s%`])%%(?![\w%`])", re.MULTILINE)  # on one line
