@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -189,3 +190,20 @@ def test_jekyll_link_forms_and_post_urls() -> None:
     # no link inside them (apply wrote [[Pour Over Coffee](...)]({{ site.baseurl }}/...)), and no Liquid indexed
     assert "".join(doc.text[s.start:s.end] for s in doc.linkable).replace(",", "").split() == []
     assert "baseurl" not in doc.body and "relative_url" not in doc.body
+
+
+def test_hugo_url_aliases_are_old_addresses_not_names(tmp_path: Path) -> None:
+    """Hugo's front matter aliases are old URLs the page is served at: a link to one is a link to
+    the page, and "/docs/old-rbac/" is no name to find in other pages' text."""
+    from linkrec import Recommender
+    from linkrec.markdown import parse_document
+
+    doc = parse_document("---\ntitle: RBAC\naliases: [/docs/old-rbac/, Role-based access]\n---\nText.\n", "rbac.md")
+    assert doc.aliases == ("Role-based access",) and doc.redirects == ("/docs/old-rbac/",)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "rbac.md").write_text("---\ntitle: RBAC\naliases: [/docs/old-rbac/]\n---\nRoles and bindings.\n")
+    (site / "guide.md").write_text("# Guide\n\nSee [the RBAC page](/docs/old-rbac/). Old rbac notes.\n")
+    index = Recommender.open(site, tmp_path / "model").index
+    assert index.inbound[index.path_ids["rbac.md"]] == 1
+    assert not any("old" in key for key in index.phrases)

@@ -66,13 +66,15 @@ class PageRecord:
     """The language its front matter declares (see :mod:`linkrec.editions`)."""
     top_words: tuple[str, ...] = ()
     """Its most frequent words (:func:`linkrec.editions.top_words`), which tell its language."""
+    redirects: tuple[str, ...] = ()
+    """Other site paths it is served at (:attr:`linkrec.documents.Document.redirects`)."""
 
     def __reduce__(self) -> tuple[type[PageRecord], tuple[object, ...]]:
         """Pickle as a constructor call: a model holds one record per page, and the generic
         state of a slotted dataclass costs about a third more to save and to load."""
         return (PageRecord, (self.path, self.sha256, self.size, self.mtime_ns, self.title, self.aliases,
                              self.keywords, self.url, self.draft, self.links, self.n_words, self.labels,
-                             self.lang, self.top_words))
+                             self.lang, self.top_words, self.redirects))
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +254,7 @@ def _process(args: tuple[str, str, int, int, Settings]) -> ParsedPage | Skipped:
         aliases=doc.aliases, keywords=doc.keywords, url=doc.url,
         draft=doc.draft or rel.startswith("_drafts/") or "/_drafts/" in rel,  # Jekyll's unpublished posts
         links=tuple((lk.kind, lk.target, lk.text) for lk in doc.links), n_words=len(words), labels=doc.labels,
-        lang=editions.meta_language(doc.meta), top_words=editions.top_words(counted),
+        lang=editions.meta_language(doc.meta), top_words=editions.top_words(counted), redirects=doc.redirects,
     )
     no_body = not doc.body.strip() and not doc.headings
     warnings = (*doc.warnings, "no text to index but its title (only front matter or markup)") if no_body \

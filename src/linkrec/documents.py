@@ -74,7 +74,7 @@ class Document:
     title: str
     """Front matter ``title``, else the first H1, else the file name without extension."""
     aliases: tuple[str, ...] = ()
-    """Front matter ``aliases`` (a string or a list)."""
+    """Front matter ``aliases`` (a string or a list), other names of the page (Obsidian's)."""
     keywords: tuple[str, ...] = ()
     """Front matter ``keywords`` and ``tags``, in that order, de-duplicated."""
     url: str | None = None
@@ -98,6 +98,9 @@ class Document:
     labels: tuple[str, ...] = ()
     """Cross-reference names the page defines, lower-cased: MyST targets (``(label)=``) and, as
     ``term:NAME``, the terms of a MyST ``{glossary}``."""
+    redirects: tuple[str, ...] = ()
+    """Front matter ``aliases`` that are site paths (``/old/url/``): Hugo serves the page there
+    too, so links to them are links to the page; they are no names."""
     warnings: tuple[str, ...] = ()
     """Problems found while parsing that did not stop it (e.g. broken front matter)."""
     meta: dict[str, object] = field(default_factory=dict, compare=False, hash=False)

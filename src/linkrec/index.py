@@ -57,7 +57,7 @@ def _phrase_table(records: Sequence[PageRecord]) -> dict[tuple[str, ...], tuple[
 def make_resolver(records: Sequence[PageRecord], extensions: tuple[str, ...], base_url: str | None) -> Resolver:
     """The link resolver of a set of pages (which, without ``base_url``, takes the path the site
     is served under from the pages' own links: :meth:`Resolver.assume_site_path`)."""
-    resolver = Resolver([PageKey(r.path, r.title, r.aliases, r.url, r.labels) for r in records],
+    resolver = Resolver([PageKey(r.path, r.title, r.aliases, r.url, r.labels, r.redirects) for r in records],
                         extensions=extensions, base_url=base_url)
     if not base_url:
         resolver.assume_site_path((r.path, kind, target) for r in records for kind, target, _ in r.links)
@@ -202,7 +202,7 @@ class LinkIndex:
         # taken from them: Resolver.assume_site_path): every other page's links resolve as before.
         def names(r: PageRecord) -> tuple[object, ...]:  # what other pages' links resolve by
             rooted = sorted((k, t) for k, t, _ in r.links if t.lstrip().startswith("/"))
-            return r.title, r.aliases, r.url, r.labels, rooted
+            return r.title, r.aliases, r.url, r.labels, r.redirects, rooted
 
         same_names = [r.path for r in new_records] == [r.path for r in self.records] and all(
             names(p.record) == names(self.records[self.path_ids[p.record.path]]) for p in changed)

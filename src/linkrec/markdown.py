@@ -541,11 +541,13 @@ def parse_document(text: str, path: str, *, tables_linkable: bool = False,
         _string_list(meta.get("keywords"), "keywords", warnings, split_commas=True)
         + _string_list(meta.get("tags"), "tags", warnings, split_commas=True)
     )
+    aliases = _unique(_string_list(meta.get("aliases"), "aliases", warnings, split_commas=False))
     return Document(
         path=path,
         text=text,
         title=title,
-        aliases=_unique(_string_list(meta.get("aliases"), "aliases", warnings, split_commas=False)),
+        aliases=tuple(a for a in aliases if not a.startswith("/")),
+        redirects=tuple(a for a in aliases if a.startswith("/")),
         keywords=keywords,
         url=_meta_url(meta),
         draft=_meta_bool(meta.get("draft")),

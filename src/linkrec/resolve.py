@@ -39,6 +39,8 @@ class PageKey:
     url: str | None
     labels: tuple[str, ...] = ()
     """Cross-reference names the page defines, lower-cased (MyST targets; ``term:NAME``)."""
+    redirects: tuple[str, ...] = ()
+    """Other site paths the page is served at (Hugo ``aliases: [/old/url/]``)."""
 
 
 def _norm_url(url: str) -> str:
@@ -101,6 +103,8 @@ class Resolver:
                 if "/" in u or p.url.startswith("/") or self._base is not None:
                     self._urls.setdefault(u, p.path)
                 self._slugs.setdefault(u.rsplit("/", 1)[-1], []).append(p.path)
+            for old in p.redirects:
+                self._urls.setdefault(_norm_url(old), p.path)
             post = _POST_RE.search(stem)
             if post:  # Jekyll's default post URL, /2023/05/01/slug.html, or by its slug after categories
                 year, month, day, slug = post.groups()
