@@ -142,7 +142,7 @@ def test_config_file_and_cli_precedence(garden: Path, tmp_path: Path) -> None:
     (tmp_path / "linkrec.toml").write_text("limit = 0\n")
     code, _, err = run("suggest", str(garden / "watering.md"))
     assert code == 1 and "limit" in err and "linkrec.toml" in err
-    for pattern in ("/{path.nope}/", "/{bogus}/", "/docs/"):  # caught when the file is read, not at apply
+    for pattern in ("/{path.nope}/", "/{bogus}/", "/docs/", "/{path.upper}/", "/{path!r}/", "/{slug:>9}/"):  # when read
         (tmp_path / "linkrec.toml").write_text(f'corpus = "garden"\nurl_pattern = "{pattern}"\n')
         code, _, err = run("apply", str(garden / "watering.md"), "--diff")
         assert code == 1 and "linkrec.toml" in err and "url_pattern" in err and "Traceback" not in err, err

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import string
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +153,10 @@ def _check_url_pattern(pattern: str) -> None:
     linkrec.errors.ConfigError: url_pattern '/docs/' names no {path}, {slug} or {url}: every link would go to one URL
     """
     try:
+        for _text, field_name, spec, conversion in string.Formatter().parse(pattern):
+            if field_name is not None and (field_name not in ("path", "slug", "url") or spec or conversion):
+                raise ValueError(f"{{{field_name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+                                 " is none of them")
         one = pattern.format(path="a/b", slug="b", url="/a/b/")
         other = pattern.format(path="c/d", slug="d", url="/c/d/")
     except (KeyError, IndexError, ValueError, AttributeError) as exc:
