@@ -620,7 +620,7 @@ def test_property_on_real_corpora(name: str, small_index: LinkIndex) -> None:
         # a place beside a link is skipped on purpose (test_plan_never_writes_a_link_beside_another)
         links = link_spans(doc)
         after = {e + len(text[e:e + 200]) - len(text[e:e + 200].lstrip()) for _, e in links}  # next word's start
-        before = {len(text[:s].rstrip()) for s, _ in links}  # previous word's end
+        before = {s - len(text[max(0, s - 200):s]) + len(text[max(0, s - 200):s].rstrip()) for s, _ in links}  # previous word's end
         words = [w for w in _linkable_words(text, doc.linkable) if w[1] - w[0] >= 4
                  and w[0] not in after and w[1] not in before]
         if not words:

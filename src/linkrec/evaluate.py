@@ -282,7 +282,8 @@ def run_tfidf(work: Path, paths: Sequence[str], tests: Sequence[EvalPage]) -> li
     for t in tests:
         i = pos[t.path]
         sims = np.asarray((x @ x[i].T).todense()).ravel()
-        order = [j for j in np.lexsort((np.arange(len(sims)), -sims)) if j != i][:K_RANK]  # never the page
+        order = np.lexsort((np.arange(len(sims)), -sims))
+        order = order[order != i][:K_RANK]  # never the page itself
         out.append(Ranked(tuple(paths[j] for j in order), tuple(float(sims[j]) for j in order),
                           tuple(None for _ in order)))
     return out

@@ -155,8 +155,7 @@ def _check_url_pattern(pattern: str) -> None:
     try:
         for _text, field_name, spec, conversion in string.Formatter().parse(pattern):
             if field_name is not None and (field_name not in ("path", "slug", "url") or spec or conversion):
-                raise ValueError(f"{{{field_name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
-                                 " is none of them")
+                raise ValueError(f"a field {field_name!r} with conversion {conversion!r} and format {spec!r}")
         one = pattern.format(path="a/b", slug="b", url="/a/b/")
         other = pattern.format(path="c/d", slug="d", url="/c/d/")
     except (KeyError, IndexError, ValueError, AttributeError) as exc:
