@@ -489,6 +489,18 @@ def test_escapes_and_entities_split_spans() -> None:
     assert_spans_are_plain_text(doc)
 
 
+def test_backslash_before_a_letter_is_plain_text_and_words_stay_whole() -> None:
+    # CommonMark escapes only punctuation: "\\S" is a backslash and an S, as written. Before, it was
+    # taken for an escape and cut out of the linkable text, which left "YSTEM" as a word.
+    doc = parse_document("Open HKLM\\SYSTEM\\CurrentControlSet and A\\subseteq B, not \\*this\\*.\n", "a.md")
+    assert slices(doc) == ["Open HKLM", "\\SYSTEM", "\\CurrentControlSet and A", "\\subseteq B, not ", "this", "."]
+    words = {w for span in doc.linkable for w in re.findall(r"[^\W_]+", doc.text[span.start:span.end])}
+    assert {"SYSTEM", "CurrentControlSet", "subseteq"} <= words
+    assert not {"YSTEM", "urrentControlSet", "ubseteq"} & words
+    assert doc.body == "Open HKLM\\SYSTEM\\CurrentControlSet and A\\subseteq B, not *this*."
+    assert_spans_are_plain_text(doc)
+
+
 def test_inline_code_and_html_excluded() -> None:
     doc = parse_document("Run `kubectl get` then <span class=x>styled</span> done.\n", "a.md")
     assert slices(doc) == ["Run ", " then ", "styled", " done."]

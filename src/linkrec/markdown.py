@@ -952,7 +952,7 @@ class _Analyser:
         _render(pieces, cuts, role == _HEADING, parts, fragments)
         if linkable_role:
             text = self.text
-            for start, end in fragments:
+            for start, end in _whole_words(content, fragments):
                 for span in mapper.spans(start, end):
                     if not text[span.start : span.end].isspace():
                         self.spans.append(span)
@@ -1192,7 +1192,9 @@ def _walk_inline(
         elif kind == "text_special":
             markup = child.markup
             if pos >= 0 and markup and content.startswith(markup, pos):
-                pieces.append(_Piece(pos, pos + len(markup), child.content, _SPECIAL, ctx))
+                # A backslash before a letter escapes nothing ("HKLM\SYSTEM"): written as seen.
+                literal = _TEXT if child.content == markup else _SPECIAL
+                pieces.append(_Piece(pos, pos + len(markup), child.content, literal, ctx))
                 pos += len(markup)
             else:
                 pieces.append(_Piece(-1, -1, child.content, _SPECIAL, ctx))
@@ -1423,6 +1425,28 @@ def _wikilink(match: re.Match[str], offset: int) -> tuple[_Cut, _RawLink | None]
     text_end = text_start + len(text)
     raw = _RawLink("wikilink", target, text, start, end, text_start, text_end)
     return _Cut(start, end, text, text), raw
+
+
+_WORD_CHAR_RE = re.compile(r"[^\W_]")
+"""A character of a word (as :mod:`linkrec.analysis` reads words)."""
+
+
+def _whole_words(content: str, fragments: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``fragments`` (sorted content ranges) with each two that meet inside a word joined, so no
+    linkable run starts or ends inside a word ("HKLM\\SYSTEM": the literal ``\\S`` is a piece of its
+    own, and "YSTEM" is no word).
+
+    >>> _whole_words("HKLM\\SYSTEM a_b", [(0, 4), (4, 6), (6, 11), (11, 13), (13, 14), (14, 15)])
+    [(0, 4), (4, 11), (11, 13), (13, 14), (14, 15)]
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in fragments:
+        if (out and out[-1][1] == start and _WORD_CHAR_RE.match(content, start - 1)
+                and _WORD_CHAR_RE.match(content, start)):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _render(
