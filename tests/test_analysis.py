@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from linkrec import analysis
 
 
@@ -45,3 +48,10 @@ def test_terms_pair_no_words_across_clause_marks() -> None:
 
 def test_contractions_are_stop_words_with_either_apostrophe() -> None:
     assert analysis.terms("I’m sure we're fine, you'll see it wasn’t") == ["sure", "fine"]
+
+
+@given(st.text(alphabet=st.sampled_from("aZé\u0301İß’'_- .\nK\u212a1"), max_size=40))
+def test_word_set_is_the_set_of_word_spans(text: str) -> None:
+    """Inbound decides from ``word_set`` that a page cannot name another, so it must hold every
+    word ``word_spans`` (which finds mentions) can give, and only those."""
+    assert analysis.word_set(text) == {w for _, _, w in analysis.word_spans(text)}

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from linkrec import Recommender, Settings, rank
+from linkrec import Recommender, Settings, analysis, rank
+from linkrec import corpus as corpus_mod
+from linkrec import inbound as inbound_mod
 from linkrec.cli import cli
 
 DEMO = Path(__file__).resolve().parent.parent / "corpus"
@@ -149,3 +151,36 @@ def test_inbound_anchors_respect_skip_sentences_in_the_source(tmp_path: Path) ->
     anchor = found["tea.md"]
     assert anchor is not None and anchor.start > tea.index("first.")  # not in the first sentence
     assert anchor.start == {s.target: s.anchor for s in rec.suggest_file(corpus / "tea.md").links}["kettle.md"].start
+
+
+@pytest.mark.parametrize("page", ["magnesium-benefits.md", "hydration.md", "stress-management.md"])
+def test_inbound_parses_a_source_that_cannot_mention_the_page_only_to_anchor_it(
+        demo: Recommender, page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A candidate source whose words do not hold every word of one of the page's names is scored
+    without parsing it (it has no mention); it is parsed only if it is listed, for its anchor.
+    The answer is the one of parsing every candidate."""
+    parsed: list[str] = []
+    real = corpus_mod.parse_page
+
+    def counting(text: str, path: str, settings: Settings, **kw: bool) -> object:
+        parsed.append(path)
+        return real(text, path, settings, **kw)
+
+    monkeypatch.setattr(inbound_mod.corpus_mod, "parse_page", counting)
+
+    def answer() -> tuple[object, set[str]]:
+        parsed.clear()
+        rec = Recommender(demo.index, demo.corpus, demo.settings, demo.model)  # a fresh source cache
+        return rec.inbound_file(demo.corpus / page, limit=3), set(parsed) - {page}
+
+    fast, fast_parsed = answer()
+    monkeypatch.setattr(inbound_mod, "_may_name", lambda keys, names: True)
+    full, full_parsed = answer()
+    assert fast == full
+    assert fast_parsed < full_parsed
+    listed = {x.source for x in fast.links}
+    title = analysis.phrase_key(demo.index.records[demo.index.path_ids[page]].title)
+    for source in full_parsed - fast_parsed:
+        assert source not in listed
+        words = {analysis.word_forms(w)[1] for w in analysis.words((demo.corpus / source).read_text(encoding="utf-8"))}
+        assert not set(title) <= words, source

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,35 +45,75 @@ class _Source:
     code: list[tuple[int, int, list[anchors_mod.Word]]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    """A candidate source page as read, not parsed (cached between calls)."""
+
+    text: str
+    keys: frozenset[str]
+    """The matching key of every word of the text (:attr:`linkrec.anchors.Word.key`): a
+    superset of the words of its linkable text and inline code, where mentions are found."""
+
+
 class SourceCache:
-    """A small LRU cache of parsed source pages, keyed by path, size and mtime."""
+    """Small LRU caches of source pages, read and parsed, keyed by path, size and mtime."""
 
     def __init__(self, corpus: Path, settings: Settings, size: int = 512) -> None:
         self.corpus, self.settings, self.size = corpus, settings, size
         self._items: OrderedDict[tuple[str, int, int], _Source] = OrderedDict()
+        self._raw: OrderedDict[tuple[str, int, int], _Raw] = OrderedDict()
+
+    def _key(self, path: str) -> tuple[str, int, int] | None:
+        try:
+            st = (self.corpus / path).stat()
+        except OSError:
+            return None
+        return (path, st.st_size, st.st_mtime_ns)
+
+    def raw(self, path: str) -> _Raw | None:
+        """The page's text and word keys, or None if it cannot be read now."""
+        key = self._key(path)
+        return None if key is None else self._read(key)
+
+    def _read(self, key: tuple[str, int, int]) -> _Raw | None:
+        hit = self._raw.get(key)
+        if hit is not None:
+            self._raw.move_to_end(key)
+            return hit
+        path = key[0]
+        try:
+            text, _ = corpus_mod.read_text(self.corpus / path, display=path,
+                                           max_bytes=int(self.settings.max_page_mb * 1e6))
+        except ParseError:
+            return None
+        forms = analysis.word_forms
+        raw = _Raw(text, frozenset(forms(w)[1] for w in analysis.word_set(text)))
+        _put(self._raw, key, raw, self.size)
+        return raw
 
     def get(self, path: str) -> _Source | None:
         """The parsed page, or None if it cannot be read now."""
-        file = self.corpus / path
-        try:
-            st = file.stat()
-        except OSError:
+        key = self._key(path)
+        if key is None:
             return None
-        key = (path, st.st_size, st.st_mtime_ns)
         hit = self._items.get(key)
         if hit is not None:
             self._items.move_to_end(key)
             return hit
-        try:
-            text, _ = corpus_mod.read_text(file, display=path, max_bytes=int(self.settings.max_page_mb * 1e6))
-        except ParseError:
+        raw = self._read(key)
+        if raw is None:
             return None
-        doc = corpus_mod.parse_page(text, path, self.settings)
+        doc = corpus_mod.parse_page(raw.text, path, self.settings)
         src = _Source(doc, anchors_mod.linkable_words(doc), anchors_mod.code_runs(doc))
-        self._items[key] = src
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
+        _put(self._items, key, src, self.size)
         return src
+
+
+def _put(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
+    """Add to an LRU cache of at most ``size`` items."""
+    cache[key] = value
+    if len(cache) > size:
+        cache.popitem(last=False)
 
 
 def _learned_keys(index: LinkIndex, target: int) -> list[tuple[str, ...]]:
@@ -140,9 +181,10 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                   if " " not in t and t in index.vocab}), dtype=np.int64)
     idf_title = index.idf[title_cols]
     title_words = frozenset(analysis.words(page.doc.title))
-    rows_out: list[tuple[float, str, InboundSuggestion]] = []
+    rows_out: list[InboundSuggestion] = []
     feats_list: list[np.ndarray] = []
-    meta: list[tuple[int, Mention | None, _Source, list[str]]] = []
+    meta: list[tuple[int, _Source | None, list[Mention], list[str]]] = []
+    stats = stats_of(index)
     for s in order:
         rec = index.records[s]
         if rules.blocks_target(rec.path, corpus_rel or "") or (corpus_rel and corpus_rel in rules.targets):
@@ -150,13 +192,19 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         if target is None and corpus_rel and any(index.resolver.resolve(t, rec.path, kind=k) == corpus_rel
                                                  for k, t, _ in rec.links):
             continue  # already links to this page, which the model does not hold (a draft, an ignored page)
-        src = cache.get(rec.path)
-        if src is None:
+        raw = cache.raw(rec.path)
+        if raw is None:
             continue
         holdout = own_links(index, s)
-        stats = stats_of(index)
-        found = [m for m in anchors_mod.find_mentions(index, src.runs, table=names, code=src.code, text=src.doc.text).get(tid, [])
-                 if m.source != "anchor" or target in stats.targets(m.key, holdout)]
+        found: list[Mention] = []
+        src = None
+        if _may_name(raw.keys, names):  # else it mentions the page nowhere: not parsed (yet)
+            src = cache.get(rec.path)
+            if src is None:
+                continue
+            found = [m for m in anchors_mod.find_mentions(index, src.runs, table=names, code=src.code,
+                                                          text=src.doc.text).get(tid, [])
+                     if m.source != "anchor" or target in stats.targets(m.key, holdout)]
         s_row = index.matrix[s]
         s_sims = index.similarities(s_row)
         s_sims[s] = -1.0
@@ -171,16 +219,18 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
             cocite = float(sum(wj for j, wj in zip(near, w) if target in index.out_links[int(j)].tolist())
                            / (float(w.sum()) or 1.0))
         passage = 0.0
+        text = src.doc.text if src is not None else ""  # no mention (found) without a parse
         if found:
             first = min(m.start for m in found)
-            window = features.passage(src.doc.text, first)
+            window = features.passage(text, first)
             passage = float((index.vectorize(dict(_count(analysis.terms(window)))) @ q.T).sum())
         weights = dict(zip(s_row.indices.tolist(), s_row.data.tolist()))
         inbound_count = int(index.inbound[target]) if target is not None else 0
         title_share = float(idf_title[np.isin(title_cols, s_row.indices)].sum() / idf_title.sum()) if len(
             title_cols) else 0.0
         feats_list.append(rank.pair_features(index, found, cos=cos, rank=rank_, cocite=cocite, inbound=inbound_count,
-                                             passage=passage, text_len=len(src.doc.text), page_weights=weights,
+                                             passage=passage, text_len=len(raw.text) - raw.text.startswith("\ufeff"),
+                                             page_weights=weights,
                                              same_folder=rank.folder_overlap(rec.path, corpus_rel or
                                                                              display.rsplit("/", 1)[-1]),
                                              backlink=target is not None and s in index.out_links[target],
@@ -190,37 +240,52 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                              folder_inbound=rank.folder_inbound(
                                                  index, target, rank.own_folder_links(index, holdout))
                                              if target is not None else 0.0,
-                                             item=features.mention_items(src.doc.text, {0: found}).get(0, 0.0),
-                                             cue=features.mention_cues(src.doc.text, {0: found}, cues).get(0, 0.0)))
-        shared = _shared(index, s_row, q)
-        meta.append((s, None, src, shared))
-        text, links = src.doc.text, anchors_mod.link_spans(src.doc)
-        skip_to = anchors_mod.first_allowed(src.doc, settings.skip_sentences)
-
-        def usable(ms: list[Mention]) -> list[Mention]:
-            return [m for m in anchors_mod.outermost(anchors_mod.linkable_places(text, src.doc.linkable, ms, title_words))
-                    if m.start >= skip_to and not rules.blocks_anchor(rec.path, text[m.start:m.end])
-                    and not anchors_mod.beside_link(text, m, links)]
-
-        allowed = usable(found)
-        if not allowed:
-            allowed = usable(anchors_mod.term_mentions(index, anchors_mod.term_positions(src.runs, text), tid, shared[:3]))
-        best = sorted(allowed, key=anchors_mod.preference)[0] if allowed else None
-        meta[-1] = (s, best, src, shared)
+                                             item=features.mention_items(text, {0: found}).get(0, 0.0),
+                                             cue=features.mention_cues(text, {0: found}, cues).get(0, 0.0)))
+        meta.append((s, src, found, _shared(index, s_row, q)))
     if not feats_list:
         return InboundReport(display, ())
     scores, _ = learn.score(index, np.vstack(feats_list))
-    for score, (s, m, src, shared) in zip(scores, meta):
-        if score < min_score:
-            continue
+    # Anchors for the best sources only: a source that cannot mention the page is parsed only now,
+    # for a shared term to anchor on, if it is among them.
+    ranked = sorted(zip(scores.tolist(), meta), key=lambda x: (-x[0], index.records[x[1][0]].path))
+    for score, (s, src, found, shared) in ranked:
+        if score < min_score or len(rows_out) >= limit:
+            break
         rec = index.records[s]
+        src = src or cache.get(rec.path)
+        if src is None:
+            continue
+        m = _place(index, src, found, shared, tid, rec.path, title_words, settings, rules)
         anchor = Anchor.at(src.doc.text, m.start, m.end) if m is not None else None
         why = (f"mentions “{anchor.text}”" if anchor is not None and m is not None and m.source != "term"
                else "similar content") + (f" (shares {', '.join(index.surface(x) for x in shared[:3])})" if shared else "")
-        rows_out.append((-float(score), rec.path, InboundSuggestion(rec.path, rec.title, round(float(score), 4), why,
-                                                                   anchor)))
-    rows_out.sort(key=lambda x: (x[0], x[1]))
-    return InboundReport(display, tuple(x[2] for x in rows_out[:limit]))
+        rows_out.append(InboundSuggestion(rec.path, rec.title, round(float(score), 4), why, anchor))
+    return InboundReport(display, tuple(rows_out))
+
+
+def _place(index: LinkIndex, src: _Source, found: list[Mention], shared: list[str], target: int, path: str,
+           title_words: frozenset[str], settings: Settings, rules: IgnoreRules) -> Mention | None:
+    """Where the source ``src`` would link the page: the best usable mention of it (``found``),
+    else the best place of a term they share."""
+    text, links = src.doc.text, anchors_mod.link_spans(src.doc)
+    skip_to = anchors_mod.first_allowed(src.doc, settings.skip_sentences)
+
+    def usable(ms: list[Mention]) -> list[Mention]:
+        return [m for m in anchors_mod.outermost(anchors_mod.linkable_places(text, src.doc.linkable, ms, title_words))
+                if m.start >= skip_to and not rules.blocks_anchor(path, text[m.start:m.end])
+                and not anchors_mod.beside_link(text, m, links)]
+
+    allowed = usable(found)
+    if not allowed:
+        allowed = usable(anchors_mod.term_mentions(index, anchors_mod.term_positions(src.runs, text), target, shared[:3]))
+    return sorted(allowed, key=anchors_mod.preference)[0] if allowed else None
+
+
+def _may_name(keys: frozenset[str], names: Iterable[tuple[str, ...]]) -> bool:
+    """Whether a page whose words have these ``keys`` may hold one of the phrases ``names``: every
+    word of one of them is among its words (mentions are found in its words)."""
+    return any(all(w in keys for w in key) for key in names)
 
 
 def _count(terms: list[str]) -> dict[str, int]:
