@@ -452,3 +452,20 @@ def test_a_term_place_stands_aside_for_a_name_beside_it() -> None:
     # with no name beside it, the term place is taken as before
     alone = anchors_mod.choose_anchors([1, 2], {1: ms[1], 2: ms[2][1:]}, text=text)
     assert text[alone[1].start:alone[1].end] == "bake"
+
+
+def test_anchor_feature_name_case_marks_a_place_written_as_the_title(linked: Path) -> None:
+    """Authors link the place that spells a page's title as the page does ("Quokka facts", not
+    "quokka facts" or "Quokka Facts"): the anchor model gets that as a feature."""
+    from linkrec import anchors as anchors_mod
+
+    index = build_index(linked, settings=Settings())
+    quokka = index.path_ids["quokka.md"]
+    text = "Some quokka facts first. Then Quokka Facts in a headline way. Read Quokka facts here.\n"
+    page = features.analyse_page(index, text, corpus_rel=None, display="draft.md", settings=Settings())
+    occs = anchors_mod.occurrences(features.anchor_candidates(index, page, quokka)[0])
+    x = anchors_mod.occurrence_features(index, occs, text=text)
+    col = anchors_mod.ANCHOR_FEATURES.index("name_case")
+    marked = [text[o.mention.start:o.mention.end] for o, v in zip(occs, x[:, col]) if v]
+    assert marked == ["Quokka facts"]
+    assert {text[o.mention.start:o.mention.end] for o in occs} >= {"quokka facts", "Quokka Facts", "Quokka facts"}

@@ -431,6 +431,7 @@ ANCHOR_FEATURES: tuple[str, ...] = (
     "table_row",         # the place is on a table row (a line with a cell separator)
     "partial",           # a partial match of the target's title matches here
     "title_cover",       # IDF share of the target title's words that the phrase holds
+    "name_case",         # the place is written exactly as the target's title or an alias
 )
 
 _PREV_WORD_RE = re.compile(r"([^\W_]+)[^\w\n]*$")
@@ -627,6 +628,7 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
     by_key: dict[tuple[str, ...], tuple[float, float]] = {}  # (link probability, target share)
     by_heading: dict[int, float] = {}
     by_text: dict[str, float] = {}
+    names = {index.records[target].title, *index.records[target].aliases} if target >= 0 else set()
     for r, o in enumerate(occs):
         m = o.mention
         per_key = by_key.get(m.key)
@@ -657,6 +659,7 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
             *place,
             "partial" in o.sources,
             cover,
+            phrase in names,
         )
     return out
 
