@@ -1192,9 +1192,7 @@ def _walk_inline(
         elif kind == "text_special":
             markup = child.markup
             if pos >= 0 and markup and content.startswith(markup, pos):
-                # A backslash before a letter escapes nothing ("HKLM\SYSTEM"): written as seen.
-                literal = _TEXT if child.content == markup else _SPECIAL
-                pieces.append(_Piece(pos, pos + len(markup), child.content, literal, ctx))
+                pieces.append(_Piece(pos, pos + len(markup), child.content, _SPECIAL, ctx))
                 pos += len(markup)
             else:
                 pieces.append(_Piece(-1, -1, child.content, _SPECIAL, ctx))
@@ -1432,21 +1430,47 @@ _WORD_CHAR_RE = re.compile(r"[^\W_]")
 
 
 def _whole_words(content: str, fragments: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``fragments`` (sorted content ranges) with each two that meet inside a word joined, so no
-    linkable run starts or ends inside a word ("HKLM\\SYSTEM": the literal ``\\S`` is a piece of its
-    own, and "YSTEM" is no word).
+    r"""``fragments`` (sorted linkable content ranges) so that none starts or ends inside a word:
+    two that meet inside a word are joined, and a word that is linkable only in part is left out
+    whole. markdown-it reads a backslash before a letter ("HKLM\SYSTEM", LaTeX's "\subseteq") as
+    a piece of its own that is not linkable: without this, "YSTEM" would be a word, and a link on
+    "SYSTEM" would be written after the backslash, which would then escape its ``[``.
 
-    >>> _whole_words("HKLM\\SYSTEM a_b", [(0, 4), (4, 6), (6, 11), (11, 13), (13, 14), (14, 15)])
-    [(0, 4), (4, 11), (11, 13), (13, 14), (14, 15)]
+    >>> text = "HKLM\\SYSTEM\\Control a_b"
+    >>> [text[s:e] for s, e in _whole_words(text, [(0, 4), (6, 11), (13, 23)])]
+    ['HKLM', ' a_b']
+    >>> _whole_words("ab", [(0, 1), (1, 2)])
+    [(0, 2)]
     """
-    out: list[tuple[int, int]] = []
+    joined: list[tuple[int, int]] = []
     for start, end in fragments:
-        if (out and out[-1][1] == start and _WORD_CHAR_RE.match(content, start - 1)
-                and _WORD_CHAR_RE.match(content, start)):
-            out[-1] = (out[-1][0], end)
+        if joined and joined[-1][1] == start and _inside_word(content, start):
+            joined[-1] = (joined[-1][0], end)
         else:
+            joined.append((start, end))
+    out = []
+    for start, end in joined:
+        if _inside_word(content, start):
+            m = _WORD_END_RE.match(content, start, end)
+            start = m.end() if m else start
+        if _inside_word(content, end):
+            m = _WORD_START_RE.search(content, start, end)
+            end = m.start() if m else end
+        if start < end:
             out.append((start, end))
     return out
+
+
+def _inside_word(content: str, at: int) -> bool:
+    """Whether the offset ``at`` lies between two characters of one word."""
+    return 0 < at < len(content) and bool(_WORD_CHAR_RE.match(content, at - 1)) and bool(
+        _WORD_CHAR_RE.match(content, at))
+
+
+_WORD_END_RE = re.compile(r"[^\W_]*")
+"""The rest of a word (matched from inside it)."""
+_WORD_START_RE = re.compile(r"[^\W_]*\Z")
+"""The start of the last word of a range (searched within the range)."""
 
 
 def _render(
