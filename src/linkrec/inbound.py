@@ -219,10 +219,10 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
             cocite = float(sum(wj for j, wj in zip(near, w) if target in index.out_links[int(j)].tolist())
                            / (float(w.sum()) or 1.0))
         passage = 0.0
-        text = src.doc.text if src is not None else ""  # no mention (found) without a parse
+        src_text = src.doc.text if src is not None else ""  # no mention (found) without a parse
         if found:
             first = min(m.start for m in found)
-            window = features.passage(text, first)
+            window = features.passage(src_text, first)
             passage = float((index.vectorize(dict(_count(analysis.terms(window)))) @ q.T).sum())
         weights = dict(zip(s_row.indices.tolist(), s_row.data.tolist()))
         inbound_count = int(index.inbound[target]) if target is not None else 0
@@ -240,8 +240,8 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                              folder_inbound=rank.folder_inbound(
                                                  index, target, rank.own_folder_links(index, holdout))
                                              if target is not None else 0.0,
-                                             item=features.mention_items(text, {0: found}).get(0, 0.0),
-                                             cue=features.mention_cues(text, {0: found}, cues).get(0, 0.0)))
+                                             item=features.mention_items(src_text, {0: found}).get(0, 0.0),
+                                             cue=features.mention_cues(src_text, {0: found}, cues).get(0, 0.0)))
         meta.append((s, src, found, _shared(index, s_row, q)))
     if not feats_list:
         return InboundReport(display, ())
