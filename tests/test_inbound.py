@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from linkrec import Recommender, Settings, analysis, rank
+from linkrec import anchors as anchors_mod
 from linkrec import corpus as corpus_mod
 from linkrec import inbound as inbound_mod
 from linkrec.cli import cli
@@ -184,3 +186,38 @@ def test_inbound_parses_a_source_that_cannot_mention_the_page_only_to_anchor_it(
         assert source not in listed
         words = {analysis.word_forms(w)[1] for w in analysis.words((demo.corpus / source).read_text(encoding="utf-8"))}
         assert not set(title) <= words, source
+
+
+def test_inbound_skips_a_parse_only_where_no_word_can_name_the_page(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages a helper built to break the shortcut: a Korean page saved decomposed (NFD, as macOS
+    may) whose source also holds a combining mark elsewhere, so the whole text and the mark-free
+    part read its words differently; and a word after a backslash and an apostrophe. Each source's
+    words must include every word its linkable text can give, and inbound must answer as if it
+    parsed every candidate."""
+    nfd = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
+    pages = {
+        "application.md": "# Application\n\nAn application is a program that users install and run on a computer.\n",
+        "src-path.md": "# Install guide\n\nCopy the program to C:\\l’application and install it on the computer.\n",
+        "korean.md": nfd("# 한국어 문서\n\n한국어 문서 is a guide to the program folder.\n"),
+        "src-korean.md": nfd("# 안내\n\n우리는 한국어 문서 쓰기를 설명합니다. The program folder.\n\n```\ncafé = 1\n```\n"),
+        **{f"f{i}.md": f"# Filler {i}\n\n{t}\n" for i, t in enumerate(
+            ["Cooking pasta needs water.", "Gardening tomatoes in sun.", "Cycling on roads.", "Reading novels."])},
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    rec = Recommender.open(tmp_path, tmp_path / ".model")
+    for name, text in pages.items():
+        doc = corpus_mod.parse_page(text, name, rec.settings)
+        keys = {analysis.word_forms(w)[1] for w in analysis.part_words(text)}
+        linkable = {w.key for run in anchors_mod.linkable_words(doc) for w in run}
+        assert linkable | {w.key for _, _, ws in anchors_mod.code_runs(doc) for w in ws} <= keys, name
+
+    def answer(page: str) -> object:
+        return Recommender(rec.index, rec.corpus, rec.settings, rec.model).inbound_file(tmp_path / page, min_score=0.0)
+
+    fast = {page: answer(page) for page in ("application.md", "korean.md")}
+    monkeypatch.setattr(inbound_mod, "_may_name", lambda keys, names: True)
+    assert fast == {page: answer(page) for page in fast}
+    assert fast["korean.md"].links[0].source == "src-korean.md"
+    assert "mentions" in fast["korean.md"].links[0].reason

@@ -461,11 +461,12 @@ def test_anchor_feature_name_case_marks_a_place_written_as_the_title(linked: Pat
 
     index = build_index(linked, settings=Settings())
     quokka = index.path_ids["quokka.md"]
-    text = "Some quokka facts first. Then Quokka Facts in a headline way. Read Quokka facts here.\n"
+    text = ("Some quokka facts first. Then Quokka Facts in a headline way. Read Quokka facts here.\n\n"
+            "Also `Quokka facts` in code, Quokka  facts spaced twice, and Quokka `facts`.\n")
     page = features.analyse_page(index, text, corpus_rel=None, display="draft.md", settings=Settings())
     occs = anchors_mod.occurrences(features.anchor_candidates(index, page, quokka)[0])
     x = anchors_mod.occurrence_features(index, occs, text=text)
     col = anchors_mod.ANCHOR_FEATURES.index("name_case")
     marked = [text[o.mention.start:o.mention.end] for o, v in zip(occs, x[:, col]) if v]
-    assert marked == ["Quokka facts"]
+    assert marked == ["Quokka facts", "`Quokka facts`", "Quokka  facts"]
     assert {text[o.mention.start:o.mention.end] for o in occs} >= {"quokka facts", "Quokka Facts", "Quokka facts"}

@@ -502,6 +502,22 @@ def test_a_word_after_a_backslash_is_not_linkable_nor_cut() -> None:
     assert_spans_are_plain_text(doc)
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Z&uuml;rich and micro&shy;services ok", [" and ", " ok"]),  # an entity inside a word
+    ("See Kube**rnetes** and *un*common words", ["See ", " and ", " words"]),  # emphasis inside a word
+    ("Copy to C:\\l’application now", ["Copy to C:", " now"]),  # after a backslash, an apostrophe
+    ("Tag #l’application here", ["Tag ", " here"]),  # an Obsidian tag cut at the apostrophe
+    ("HKLM\\Se\u0301curite\u0301 key", ["HKLM", " key"]),  # decomposed (NFD) letters
+    ("日本語の[リンク](x.md)です。", ["日本語の", "です。"]),  # a script without spaces keeps its words
+    ("設定は C:\\Windows以下のフォルダです。", ["設定は C:", "以下のフォルダです。"]),
+])
+def test_no_linkable_span_holds_part_of_a_word_as_readers_see_it(text: str, expected: list[str]) -> None:
+    """A link on part of a word would sit inside the word readers see ("Z&uuml;[rich]", "[Kube]**rnetes**")
+    or after a backslash that escapes its "[": such a word is left out whole (found by a helper)."""
+    doc = parse_document(text + "\n", "a.md")
+    assert slices(doc) == expected
+
+
 def test_inline_code_and_html_excluded() -> None:
     doc = parse_document("Run `kubectl get` then <span class=x>styled</span> done.\n", "a.md")
     assert slices(doc) == ["Run ", " then ", "styled", " done."]

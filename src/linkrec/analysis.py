@@ -166,6 +166,21 @@ def word_set(text: str) -> set[str]:
     return {w.lower() for w in set(_WORD_RE.findall(text))}
 
 
+def part_words(text: str) -> set[str]:
+    """Every word :func:`word_spans` can give for a part of ``text`` that starts and ends between
+    words: its words as the whole text gives them and, where it holds a combining mark, also as
+    a part without one gives them (not composed), so ``word_spans(text, a, b) ⊆ part_words(text)``.
+
+    >>> nfd = unicodedata.normalize("NFD", "한국어")  # Korean saved decomposed: no combining mark
+    >>> nfd in part_words(nfd + " cafe\u0301"), nfd in word_set(nfd + " cafe\u0301")
+    (True, False)
+    """
+    words = word_set(text)
+    if _MARK_RE.search(text):
+        words.update(w.lower() for w in set(_WORD_RE.findall(text)))
+    return words
+
+
 def phrase_key(text: str) -> tuple[str, ...]:
     """The matching key of a phrase: its lower-case words without plural/possessive endings (stop
     words kept)."""

@@ -628,7 +628,7 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
     by_key: dict[tuple[str, ...], tuple[float, float]] = {}  # (link probability, target share)
     by_heading: dict[int, float] = {}
     by_text: dict[str, float] = {}
-    names = {index.records[target].title, *index.records[target].aliases} if target >= 0 else set()
+    names = {_as_written(x) for x in (index.records[target].title, *index.records[target].aliases)} if target >= 0 else set()
     for r, o in enumerate(occs):
         m = o.mention
         per_key = by_key.get(m.key)
@@ -659,9 +659,19 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
             *place,
             "partial" in o.sources,
             cover,
-            phrase in names,
+            _as_written(phrase) in names,
         )
     return out
+
+
+def _as_written(phrase: str) -> str:
+    """A phrase as written, for an exact comparison: without inline-code backticks around it,
+    white space runs as one space, composed (NFC).
+
+    >>> _as_written("`kubectl  apply`") == _as_written("kubectl apply")
+    True
+    """
+    return analysis.composed(" ".join(phrase.strip("`").split()))
 
 
 def _place_columns(text: str, m: Mention, cues: Mapping[str, float], default_cue: float, with_cues: bool,

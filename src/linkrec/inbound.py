@@ -87,7 +87,7 @@ class SourceCache:
         except ParseError:
             return None
         forms = analysis.word_forms
-        raw = _Raw(text, frozenset(forms(w)[1] for w in analysis.word_set(text)))
+        raw = _Raw(text, frozenset(forms(w)[1] for w in analysis.part_words(text)))
         _put(self._raw, key, raw, self.size)
         return raw
 

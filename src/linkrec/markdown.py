@@ -897,7 +897,8 @@ class _Analyser:
         if "{" in scan and (self.mdx or _MDX_HINT_RE.search(scan, body_start)):
             hidden += [(m.start(), m.end()) for m in _EXPRESSION_RE.finditer(scan, body_start)]
         blocked = sorted([(lk.span.start, lk.span.end) for lk in links] + hidden)
-        linkable = [span for span in _outside(disjoint, blocked) if not text[span.start : span.end].isspace()]
+        linkable = [span for span in map(functools.partial(_trim_to_words, text), _outside(disjoint, blocked))
+                    if span is not None and not text[span.start : span.end].isspace()]
         wrappable = tuple(sorted(
             (c for c in set(self.code_spans)
              if not any(c.start < e and s < c.end for s, e in blocked)
@@ -949,10 +950,12 @@ class _Analyser:
         linkable_role = self.placements and (
             role == _PARAGRAPH or (role == _CELL and self.tables_linkable)
             or (role == _HEADING and self.headings_linkable))
-        _render(pieces, cuts, role == _HEADING, parts, fragments)
+        rendered_at: list[int] = []
+        _render(pieces, cuts, role == _HEADING, parts, fragments, rendered_at)
+        shown = "".join(parts)
         if linkable_role:
             text = self.text
-            for start, end in _whole_words(content, fragments):
+            for start, end in _whole_words(content, shown, fragments, rendered_at):
                 for span in mapper.spans(start, end):
                     if not text[span.start : span.end].isspace():
                         self.spans.append(span)
@@ -961,7 +964,7 @@ class _Analyser:
                     span = mapper.range(piece.start, piece.end, same_line=True)
                     if span is not None and text[span.start] == "`" and text[span.end - 1] == "`":
                         self.code_spans.append(span)
-        return " ".join("".join(parts).split()), row_cursor
+        return " ".join(shown.split()), row_cursor
 
     def _line_segments(self, content: str, first_line: int, *, suffix_only: bool) -> list[_Segment]:
         """Map each content line to its source line (content lines are source line suffixes)."""
@@ -1425,52 +1428,76 @@ def _wikilink(match: re.Match[str], offset: int) -> tuple[_Cut, _RawLink | None]
     return _Cut(start, end, text, text), raw
 
 
-_WORD_CHAR_RE = re.compile(r"[^\W_]")
-"""A character of a word (as :mod:`linkrec.analysis` reads words)."""
+_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+             "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f")
+"""Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs):
+any two of their characters may be a word boundary."""
+_WORDISH = f"(?![{_UNSPACED}])(?:[^\\W_]|['’\u00ad\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])"
+"""A character that may stand inside a word: a letter or digit, an apostrophe, a soft hyphen or a
+combining mark (as :func:`linkrec.analysis.word_spans` reads words, but a soft hyphen too), but
+not one of a script without spaces."""
+_WORDISH_RE = re.compile(_WORDISH)
+_WORD_END_RE = re.compile(f"(?:{_WORDISH})*")
+"""The rest of a word (matched from inside it)."""
+_WORD_START_RE = re.compile(f"(?:{_WORDISH})*\\Z")
+"""The start of the last word of a range (searched within the range)."""
 
 
-def _whole_words(content: str, fragments: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    r"""``fragments`` (sorted linkable content ranges) so that none starts or ends inside a word:
-    two that meet inside a word are joined, and a word that is linkable only in part is left out
-    whole. markdown-it reads a backslash before a letter ("HKLM\SYSTEM", LaTeX's "\subseteq") as
-    a piece of its own that is not linkable: without this, "YSTEM" would be a word, and a link on
-    "SYSTEM" would be written after the backslash, which would then escape its ``[``.
+def _inside_word(text: str, at: int) -> bool:
+    """Whether the offset ``at`` lies between two characters of one word of ``text``."""
+    return 0 < at < len(text) and bool(_WORDISH_RE.match(text, at - 1)) and bool(_WORDISH_RE.match(text, at))
+
+
+def _whole_words(content: str, rendered: str, fragments: Sequence[tuple[int, int]],
+                 rendered_at: Sequence[int]) -> list[tuple[int, int]]:
+    r"""``fragments`` (sorted linkable content ranges, each starting at ``rendered_at`` in the
+    ``rendered`` text a reader sees) so that none starts or ends inside a word as the reader sees
+    it: two that meet inside a word are joined, and a word that is linkable only in part is left
+    out whole. Without this, ``HKLM\SYSTEM`` (markdown-it keeps the literal ``\S`` as a piece of
+    its own) left "YSTEM" linkable, and a link on "SYSTEM" would be written after the backslash,
+    which escapes its ``[``; ``Z&uuml;rich`` left "rich" and ``Kube**rnetes**`` left "Kube".
 
     >>> text = "HKLM\\SYSTEM\\Control a_b"
-    >>> [text[s:e] for s, e in _whole_words(text, [(0, 4), (6, 11), (13, 23)])]
+    >>> [text[s:e] for s, e in _whole_words(text, text, [(0, 4), (6, 11), (13, 23)], [0, 6, 13])]
     ['HKLM', ' a_b']
-    >>> _whole_words("ab", [(0, 1), (1, 2)])
-    [(0, 2)]
+    >>> _whole_words("Kube**rnetes** is", "Kubernetes is", [(0, 4), (6, 12), (14, 17)], [0, 4, 10])
+    [(14, 17)]
     """
-    joined: list[tuple[int, int]] = []
-    for start, end in fragments:
-        if joined and joined[-1][1] == start and _inside_word(content, start):
-            joined[-1] = (joined[-1][0], end)
-        else:
-            joined.append((start, end))
+    joined: list[tuple[int, int, int]] = []  # (start, end, rendered start)
+    for (start, end), at in zip(fragments, rendered_at):
+        if joined:
+            s0, e0, a0 = joined[-1]
+            if e0 == start and a0 + (e0 - s0) == at and _inside_word(rendered, at):
+                joined[-1] = (s0, end, a0)
+                continue
+        joined.append((start, end, at))
     out = []
-    for start, end in joined:
-        if _inside_word(content, start):
-            m = _WORD_END_RE.match(content, start, end)
-            start = m.end() if m else start
-        if _inside_word(content, end):
-            m = _WORD_START_RE.search(content, start, end)
-            end = m.start() if m else end
+    for start, end, at in joined:
+        r_end = at + (end - start)
+        if _inside_word(rendered, at):
+            m = _WORD_END_RE.match(rendered, at, r_end)
+            skip = (m.end() - at) if m else 0
+            start, at = start + skip, at + skip
+        if _inside_word(rendered, r_end):
+            m = _WORD_START_RE.search(rendered, at, r_end)
+            end -= (r_end - m.start()) if m else 0
         if start < end:
             out.append((start, end))
     return out
 
 
-def _inside_word(content: str, at: int) -> bool:
-    """Whether the offset ``at`` lies between two characters of one word."""
-    return 0 < at < len(content) and bool(_WORD_CHAR_RE.match(content, at - 1)) and bool(
-        _WORD_CHAR_RE.match(content, at))
-
-
-_WORD_END_RE = re.compile(r"[^\W_]*")
-"""The rest of a word (matched from inside it)."""
-_WORD_START_RE = re.compile(r"[^\W_]*\Z")
-"""The start of the last word of a range (searched within the range)."""
+def _trim_to_words(text: str, span: Span) -> Span | None:
+    """``span`` of ``text`` without a word it holds only in part at either end (None when nothing
+    is left): what hides syntax after the blocks are read (an Obsidian ``#tag``, a link) can cut
+    a word."""
+    start, end = span.start, span.end
+    if _inside_word(text, start):
+        start = _WORD_END_RE.match(text, start, end).end()  # type: ignore[union-attr]
+    if start < end and _inside_word(text, end):
+        end = _WORD_START_RE.search(text, start, end).start()  # type: ignore[union-attr]
+    if start >= end:
+        return None
+    return span if (start, end) == (span.start, span.end) else Span(start, end)
 
 
 def _render(
@@ -1479,10 +1506,13 @@ def _render(
     heading: bool,
     parts: list[str],
     fragments: list[tuple[int, int]],
+    rendered_at: list[int],
 ) -> None:
-    """Append the visible text to ``parts`` and the linkable content ranges to ``fragments``."""
+    """Append the visible text to ``parts``, the linkable content ranges to ``fragments``, and
+    where each of them starts in the visible text (``"".join(parts)``) to ``rendered_at``."""
     index = 0
     count = len(cuts)
+    shown = 0  # characters in parts
     for piece in pieces:
         kind = piece.kind
         if piece.ctx >= _HIDDEN or (kind == _CODE and not heading):
@@ -1490,6 +1520,7 @@ def _render(
         start = piece.start
         if start < 0 or kind == _BREAK:
             parts.append(piece.text)
+            shown += len(piece.text)
             continue
         end = piece.end
         while index < count and cuts[index].end <= start:
@@ -1499,6 +1530,8 @@ def _render(
             parts.append(piece.text)
             if linkable:
                 fragments.append((start, end))
+                rendered_at.append(shown)
+            shown += len(piece.text)
             continue
         # The piece meets one or more cuts: keep what lies outside them.
         cursor = start
@@ -1510,10 +1543,15 @@ def _render(
                     parts.append(piece.text[cursor - start : cut.start - start])
                     if linkable:
                         fragments.append((cursor, cut.start))
+                        rendered_at.append(shown)
+                    shown += cut.start - cursor
                 parts.append(cut.heading if heading else cut.body)
+                shown += len(parts[-1])
             cursor = max(cursor, cut.end)
             scan += 1
         if cursor < end and kind == _TEXT:
             parts.append(piece.text[cursor - start :])
             if linkable:
                 fragments.append((cursor, end))
+                rendered_at.append(shown)
+            shown += end - cursor
