@@ -31,10 +31,13 @@ PAGES = {
 
 
 def drafts(n: int) -> dict[str, str]:
-    """Pages naming the dashboard ``n`` times: in ``n`` short paragraphs, and on one line."""
+    """Pages naming the dashboard ``n`` times: in ``n`` short paragraphs, and on one line; and a
+    word of ``10 * n`` letters in a linkable run that ends inside a word cut by emphasis (an early
+    version of the whole-word rule took time in the square of the long word's length)."""
     return {
         "paragraphs": "# Many\n\n" + "Monitoring Dashboard line.\n\n" * n,
         "one line": "# Huge\n\n" + "Monitoring Dashboard and installation text. " * n + "\n",
+        "long word": "# Word\n\nMonitoring Dashboard x" + "a" * (10 * n) + " b**c** and Z&uuml;rich.\n",
     }
 
 

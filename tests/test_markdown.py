@@ -510,6 +510,13 @@ def test_a_word_after_a_backslash_is_not_linkable_nor_cut() -> None:
     ("HKLM\\Se\u0301curite\u0301 key", ["HKLM", " key"]),  # decomposed (NFD) letters
     ("日本語の[リンク](x.md)です。", ["日本語の", "です。"]),  # a script without spaces keeps its words
     ("設定は C:\\Windows以下のフォルダです。", ["設定は C:", "以下のフォルダです。"]),
+    # found by a second helper: every combining mark is inside a word (Indic vowel signs) ...
+    ("**महा**नगर है", [" है"]),
+    # ... but a quote around emphasis, a possessive after it and an image's alt text are not
+    ("the '**Save**' button", ["the '", "Save", "' button"]),
+    ("_The Turing Way_'s book", ["The Turing Way", "'s book"]),
+    ("![logo](logo.png)Kubernetes is great", ["Kubernetes is great"]),
+    ("ㄅㄆ**ㄇ** ok", ["ㄅㄆ", "ㄇ", " ok"]),  # Bopomofo is written without spaces
 ])
 def test_no_linkable_span_holds_part_of_a_word_as_readers_see_it(text: str, expected: list[str]) -> None:
     """A link on part of a word would sit inside the word readers see ("Z&uuml;[rich]", "[Kube]**rnetes**")

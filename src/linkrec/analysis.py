@@ -166,6 +166,13 @@ def word_set(text: str) -> set[str]:
     return {w.lower() for w in set(_WORD_RE.findall(text))}
 
 
+UNSPACED_RE = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff"
+                         "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]")
+"""A letter of a script written without spaces between words (Thai, Lao, Myanmar, Khmer, kana,
+Bopomofo, CJK ideographs): any two of them may be a word boundary, so a word of such text may
+be linkable in part (:mod:`linkrec.markdown`)."""
+
+
 def part_words(text: str) -> set[str]:
     """Every word :func:`word_spans` can give for a part of ``text`` that starts and ends between
     words: its words as the whole text gives them and, where it holds a combining mark, also as

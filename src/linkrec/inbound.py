@@ -50,9 +50,11 @@ class _Raw:
     """A candidate source page as read, not parsed (cached between calls)."""
 
     text: str
-    keys: frozenset[str]
+    keys: frozenset[str] | None
     """The matching key of every word of the text (:attr:`linkrec.anchors.Word.key`): a
-    superset of the words of its linkable text and inline code, where mentions are found."""
+    superset of the words of its linkable text and inline code, where mentions are found. None
+    for a text in a script written without spaces, whose linkable words may be parts of its
+    words."""
 
 
 class SourceCache:
@@ -87,7 +89,8 @@ class SourceCache:
         except ParseError:
             return None
         forms = analysis.word_forms
-        raw = _Raw(text, frozenset(forms(w)[1] for w in analysis.part_words(text)))
+        keys = None if analysis.UNSPACED_RE.search(text) else frozenset(forms(w)[1] for w in analysis.part_words(text))
+        raw = _Raw(text, keys)
         _put(self._raw, key, raw, self.size)
         return raw
 
@@ -282,10 +285,10 @@ def _place(index: LinkIndex, src: _Source, found: list[Mention], shared: list[st
     return sorted(allowed, key=anchors_mod.preference)[0] if allowed else None
 
 
-def _may_name(keys: frozenset[str], names: Iterable[tuple[str, ...]]) -> bool:
-    """Whether a page whose words have these ``keys`` may hold one of the phrases ``names``: every
-    word of one of them is among its words (mentions are found in its words)."""
-    return any(all(w in keys for w in key) for key in names)
+def _may_name(keys: frozenset[str] | None, names: Iterable[tuple[str, ...]]) -> bool:
+    """Whether a page whose words have these ``keys`` (None: unknown) may hold one of the phrases
+    ``names``: every word of one of them is among its words (mentions are found in its words)."""
+    return keys is None or any(all(w in keys for w in key) for key in names)
 
 
 def _count(terms: list[str]) -> dict[str, int]:

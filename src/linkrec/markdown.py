@@ -43,6 +43,7 @@ import itertools
 import logging
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from types import SimpleNamespace
 from typing import Any, NamedTuple
@@ -61,6 +62,7 @@ from markdown_it.rules_inline import StateInline, autolink, backtick, html_inlin
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
+from .analysis import UNSPACED_RE
 from .documents import Document, Link, Span
 from .errors import ParseError
 
@@ -951,11 +953,12 @@ class _Analyser:
             role == _PARAGRAPH or (role == _CELL and self.tables_linkable)
             or (role == _HEADING and self.headings_linkable))
         rendered_at: list[int] = []
-        _render(pieces, cuts, role == _HEADING, parts, fragments, rendered_at)
+        seen: list[str] = []
+        _render(pieces, cuts, role == _HEADING, parts, fragments, rendered_at, seen)
         shown = "".join(parts)
         if linkable_role:
             text = self.text
-            for start, end in _whole_words(content, shown, fragments, rendered_at):
+            for start, end in _whole_words("".join(seen), fragments, rendered_at):
                 for span in mapper.spans(start, end):
                     if not text[span.start : span.end].isspace():
                         self.spans.append(span)
@@ -1428,59 +1431,68 @@ def _wikilink(match: re.Match[str], offset: int) -> tuple[_Cut, _RawLink | None]
     return _Cut(start, end, text, text), raw
 
 
-_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
-             "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f")
-"""Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs):
-any two of their characters may be a word boundary."""
-_WORDISH = f"(?![{_UNSPACED}])(?:[^\\W_]|['’\u00ad\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])"
-"""A character that may stand inside a word: a letter or digit, an apostrophe, a soft hyphen or a
-combining mark (as :func:`linkrec.analysis.word_spans` reads words, but a soft hyphen too), but
-not one of a script without spaces."""
-_WORDISH_RE = re.compile(_WORDISH)
-_WORD_END_RE = re.compile(f"(?:{_WORDISH})*")
-"""The rest of a word (matched from inside it)."""
-_WORD_START_RE = re.compile(f"(?:{_WORDISH})*\\Z")
-"""The start of the last word of a range (searched within the range)."""
+_APOSTROPHES = "'’"
+
+
+def _letter(ch: str) -> bool:
+    """Whether ``ch`` is part of a word (a letter, digit, combining mark or soft hyphen), and not
+    of a script written without spaces."""
+    return ((ch.isalnum() or ch == "\u00ad" or unicodedata.category(ch)[0] == "M")
+            and not UNSPACED_RE.match(ch))
 
 
 def _inside_word(text: str, at: int) -> bool:
-    """Whether the offset ``at`` lies between two characters of one word of ``text``."""
-    return 0 < at < len(text) and bool(_WORDISH_RE.match(text, at - 1)) and bool(_WORDISH_RE.match(text, at))
+    """Whether the offset ``at`` lies inside a word of ``text``: between two of its letters, or
+    beside an apostrophe between two letters ("l’application"), but not before a possessive "'s"
+    (a link may end before it: "[Kubernetes]'s").
+
+    >>> [at for at in range(1, 12) if _inside_word("l’ab 'c' d's", at)]  # not 10: before "'s"
+    [1, 2, 3, 11]
+    """
+    if not 0 < at < len(text):
+        return False
+    a, b = text[at - 1], text[at]
+    if a in _APOSTROPHES:
+        return at >= 2 and _letter(text[at - 2]) and _letter(b)
+    if b in _APOSTROPHES:
+        after = text[at + 1:at + 3]
+        return (_letter(a) and after[:1] != "" and _letter(after[0])
+                and not (after[0] in "sS" and (len(after) < 2 or not _letter(after[1]))))
+    return _letter(a) and _letter(b)
 
 
-def _whole_words(content: str, rendered: str, fragments: Sequence[tuple[int, int]],
-                 rendered_at: Sequence[int]) -> list[tuple[int, int]]:
-    r"""``fragments`` (sorted linkable content ranges, each starting at ``rendered_at`` in the
-    ``rendered`` text a reader sees) so that none starts or ends inside a word as the reader sees
-    it: two that meet inside a word are joined, and a word that is linkable only in part is left
-    out whole. Without this, ``HKLM\SYSTEM`` (markdown-it keeps the literal ``\S`` as a piece of
-    its own) left "YSTEM" linkable, and a link on "SYSTEM" would be written after the backslash,
-    which escapes its ``[``; ``Z&uuml;rich`` left "rich" and ``Kube**rnetes**`` left "Kube".
+def _whole_words(shown: str, fragments: Sequence[tuple[int, int]],
+                 shown_at: Sequence[int]) -> list[tuple[int, int]]:
+    r"""``fragments`` (sorted linkable content ranges, each starting at ``shown_at`` in the text
+    ``shown`` to a reader) so that none starts or ends inside a word as the reader sees it: two
+    that meet inside a word are joined, and a word that is linkable only in part is left out
+    whole. Without this, ``HKLM\SYSTEM`` (markdown-it keeps the literal ``\S`` as a piece of its
+    own) left "YSTEM" linkable, and a link on "SYSTEM" would be written after the backslash, which
+    escapes its ``[``; ``Z&uuml;rich`` left "rich" and ``Kube**rnetes**`` left "Kube".
 
     >>> text = "HKLM\\SYSTEM\\Control a_b"
-    >>> [text[s:e] for s, e in _whole_words(text, text, [(0, 4), (6, 11), (13, 23)], [0, 6, 13])]
+    >>> [text[s:e] for s, e in _whole_words(text, [(0, 4), (6, 11), (13, 23)], [0, 6, 13])]
     ['HKLM', ' a_b']
-    >>> _whole_words("Kube**rnetes** is", "Kubernetes is", [(0, 4), (6, 12), (14, 17)], [0, 4, 10])
+    >>> _whole_words("Kubernetes is", [(0, 4), (6, 12), (14, 17)], [0, 4, 10])
     [(14, 17)]
     """
-    joined: list[tuple[int, int, int]] = []  # (start, end, rendered start)
-    for (start, end), at in zip(fragments, rendered_at):
+    joined: list[tuple[int, int, int]] = []  # (start, end, shown start)
+    for (start, end), at in zip(fragments, shown_at):
         if joined:
             s0, e0, a0 = joined[-1]
-            if e0 == start and a0 + (e0 - s0) == at and _inside_word(rendered, at):
+            if e0 == start and a0 + (e0 - s0) == at and _inside_word(shown, at):
                 joined[-1] = (s0, end, a0)
                 continue
         joined.append((start, end, at))
     out = []
     for start, end, at in joined:
         r_end = at + (end - start)
-        if _inside_word(rendered, at):
-            m = _WORD_END_RE.match(rendered, at, r_end)
-            skip = (m.end() - at) if m else 0
-            start, at = start + skip, at + skip
-        if _inside_word(rendered, r_end):
-            m = _WORD_START_RE.search(rendered, at, r_end)
-            end -= (r_end - m.start()) if m else 0
+        while at < r_end and _inside_word(shown, at):
+            at += 1
+            start += 1
+        while r_end > at and _inside_word(shown, r_end):
+            r_end -= 1
+            end -= 1
         if start < end:
             out.append((start, end))
     return out
@@ -1491,10 +1503,10 @@ def _trim_to_words(text: str, span: Span) -> Span | None:
     is left): what hides syntax after the blocks are read (an Obsidian ``#tag``, a link) can cut
     a word."""
     start, end = span.start, span.end
-    if _inside_word(text, start):
-        start = _WORD_END_RE.match(text, start, end).end()  # type: ignore[union-attr]
-    if start < end and _inside_word(text, end):
-        end = _WORD_START_RE.search(text, start, end).start()  # type: ignore[union-attr]
+    while start < end and _inside_word(text, start):
+        start += 1
+    while end > start and _inside_word(text, end):
+        end -= 1
     if start >= end:
         return None
     return span if (start, end) == (span.start, span.end) else Span(start, end)
@@ -1506,32 +1518,39 @@ def _render(
     heading: bool,
     parts: list[str],
     fragments: list[tuple[int, int]],
-    rendered_at: list[int],
+    seen_at: list[int],
+    seen: list[str],
 ) -> None:
-    """Append the visible text to ``parts``, the linkable content ranges to ``fragments``, and
-    where each of them starts in the visible text (``"".join(parts)``) to ``rendered_at``."""
+    """Append the visible text to ``parts``, the linkable content ranges to ``fragments``, the
+    text a reader sees to ``seen`` (``parts`` with image alt text and line breaks as spaces: they
+    end a word), and where each linkable range starts in ``"".join(seen)`` to ``seen_at``."""
     index = 0
     count = len(cuts)
-    shown = 0  # characters in parts
+    shown = 0  # characters in parts (and in seen)
+
+    def show(text: str, apart: bool = False) -> None:
+        nonlocal shown
+        parts.append(text)
+        seen.append(" " * len(text) if apart else text)
+        shown += len(text)
+
     for piece in pieces:
         kind = piece.kind
         if piece.ctx >= _HIDDEN or (kind == _CODE and not heading):
             continue
         start = piece.start
         if start < 0 or kind == _BREAK:
-            parts.append(piece.text)
-            shown += len(piece.text)
+            show(piece.text, kind in (_ALT, _BREAK))
             continue
         end = piece.end
         while index < count and cuts[index].end <= start:
             index += 1
         linkable = kind == _TEXT and piece.ctx == _PLAIN
         if index >= count or cuts[index].start >= end:
-            parts.append(piece.text)
             if linkable:
                 fragments.append((start, end))
-                rendered_at.append(shown)
-            shown += len(piece.text)
+                seen_at.append(shown)
+            show(piece.text, kind == _ALT)
             continue
         # The piece meets one or more cuts: keep what lies outside them.
         cursor = start
@@ -1540,18 +1559,15 @@ def _render(
             cut = cuts[scan]
             if cut.start >= cursor:
                 if cut.start > cursor and kind == _TEXT:
-                    parts.append(piece.text[cursor - start : cut.start - start])
                     if linkable:
                         fragments.append((cursor, cut.start))
-                        rendered_at.append(shown)
-                    shown += cut.start - cursor
-                parts.append(cut.heading if heading else cut.body)
-                shown += len(parts[-1])
+                        seen_at.append(shown)
+                    show(piece.text[cursor - start : cut.start - start])
+                show(cut.heading if heading else cut.body)
             cursor = max(cursor, cut.end)
             scan += 1
         if cursor < end and kind == _TEXT:
-            parts.append(piece.text[cursor - start :])
             if linkable:
                 fragments.append((cursor, end))
-                rendered_at.append(shown)
-            shown += end - cursor
+                seen_at.append(shown)
+            show(piece.text[cursor - start :])

@@ -40,7 +40,7 @@ from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 23  # 10: content tabs parsed as Markdown; 11: note embeds (![[Note]]) are links; 12: front matter lang; 13: site path from root-relative links; 14: Jekyll post_url; 15: top words (editions); 16: MDX imports over lines, <Link to>; 17: no indented code in MDX; 18: Jekyll link forms, post URLs, root index; 19: heading ids kept in headings; 20: Hugo URL aliases; 21: no linkable run starts or ends inside a word (learning reads whole words); 22: anchor feature name_case; 23: no linkable word cut as readers see it (entities, emphasis, tags), name_case as written
+FORMAT_VERSION = 24  # 10: content tabs parsed as Markdown; 11: note embeds (![[Note]]) are links; 12: front matter lang; 13: site path from root-relative links; 14: Jekyll post_url; 15: top words (editions); 16: MDX imports over lines, <Link to>; 17: no indented code in MDX; 18: Jekyll link forms, post URLs, root index; 19: heading ids kept in headings; 20: Hugo URL aliases; 21: no linkable run starts or ends inside a word (learning reads whole words); 22: anchor feature name_case; 23: no linkable word cut as readers see it (entities, emphasis, tags), name_case as written; 24: word edges: all combining marks, apostrophes between letters only, alt text apart
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 
