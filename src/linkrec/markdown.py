@@ -952,13 +952,20 @@ class _Analyser:
         linkable_role = self.placements and (
             role == _PARAGRAPH or (role == _CELL and self.tables_linkable)
             or (role == _HEADING and self.headings_linkable))
-        rendered_at: list[int] = []
-        seen: list[str] = []
-        _render(pieces, cuts, role == _HEADING, parts, fragments, rendered_at, seen)
+        seen_at: list[int] = []
+        apart: list[int] = []
+        _render(pieces, cuts, role == _HEADING, parts, fragments, seen_at, apart)
         shown = "".join(parts)
         if linkable_role:
             text = self.text
-            for start, end in _whole_words("".join(seen), fragments, rendered_at):
+            if apart:
+                seen = parts.copy()
+                for k in apart:
+                    seen[k] = " " * len(seen[k])
+                shown_to_reader = "".join(seen)
+            else:
+                shown_to_reader = shown
+            for start, end in _whole_words(shown_to_reader, fragments, seen_at):
                 for span in mapper.spans(start, end):
                     if not text[span.start : span.end].isspace():
                         self.spans.append(span)
@@ -1519,28 +1526,25 @@ def _render(
     parts: list[str],
     fragments: list[tuple[int, int]],
     seen_at: list[int],
-    seen: list[str],
+    apart: list[int],
 ) -> None:
-    """Append the visible text to ``parts``, the linkable content ranges to ``fragments``, the
-    text a reader sees to ``seen`` (``parts`` with image alt text and line breaks as spaces: they
-    end a word), and where each linkable range starts in ``"".join(seen)`` to ``seen_at``."""
+    """Append the visible text to ``parts``, the linkable content ranges to ``fragments``, where
+    each of them starts in ``"".join(parts)`` to ``seen_at``, and the index in ``parts`` of each
+    part that ends a word to a reader however it is written (image alt text, a line break) to
+    ``apart``."""
     index = 0
     count = len(cuts)
-    shown = 0  # characters in parts (and in seen)
-
-    def show(text: str, apart: bool = False) -> None:
-        nonlocal shown
-        parts.append(text)
-        seen.append(" " * len(text) if apart else text)
-        shown += len(text)
-
+    shown = 0  # characters in parts
     for piece in pieces:
         kind = piece.kind
         if piece.ctx >= _HIDDEN or (kind == _CODE and not heading):
             continue
         start = piece.start
         if start < 0 or kind == _BREAK:
-            show(piece.text, kind in (_ALT, _BREAK))
+            if kind == _ALT or kind == _BREAK:
+                apart.append(len(parts))
+            parts.append(piece.text)
+            shown += len(piece.text)
             continue
         end = piece.end
         while index < count and cuts[index].end <= start:
@@ -1550,7 +1554,10 @@ def _render(
             if linkable:
                 fragments.append((start, end))
                 seen_at.append(shown)
-            show(piece.text, kind == _ALT)
+            elif kind == _ALT:
+                apart.append(len(parts))
+            parts.append(piece.text)
+            shown += len(piece.text)
             continue
         # The piece meets one or more cuts: keep what lies outside them.
         cursor = start
@@ -1562,12 +1569,15 @@ def _render(
                     if linkable:
                         fragments.append((cursor, cut.start))
                         seen_at.append(shown)
-                    show(piece.text[cursor - start : cut.start - start])
-                show(cut.heading if heading else cut.body)
+                    parts.append(piece.text[cursor - start : cut.start - start])
+                    shown += cut.start - cursor
+                parts.append(cut.heading if heading else cut.body)
+                shown += len(parts[-1])
             cursor = max(cursor, cut.end)
             scan += 1
         if cursor < end and kind == _TEXT:
             if linkable:
                 fragments.append((cursor, end))
                 seen_at.append(shown)
-            show(piece.text[cursor - start :])
+            parts.append(piece.text[cursor - start :])
+            shown += end - cursor
