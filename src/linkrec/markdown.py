@@ -1439,13 +1439,18 @@ def _wikilink(match: re.Match[str], offset: int) -> tuple[_Cut, _RawLink | None]
 
 
 _APOSTROPHES = "'’"
+_NO_WORD = frozenset(" \t\n\r.,;:!?()[]{}<>*_`~#|/\\\"-")
+"""Characters that are never part of a word (a quick test before the full one)."""
 
 
 def _letter(ch: str) -> bool:
     """Whether ``ch`` is part of a word (a letter, digit, combining mark or soft hyphen), and not
     of a script written without spaces."""
-    return ((ch.isalnum() or ch == "\u00ad" or unicodedata.category(ch)[0] == "M")
-            and not UNSPACED_RE.match(ch))
+    if ch.isalnum():
+        return ch < "\u0e00" or not UNSPACED_RE.match(ch)
+    if ch < "\u00ad" or ch.isspace():
+        return False
+    return (ch == "\u00ad" or unicodedata.category(ch)[0] == "M") and not UNSPACED_RE.match(ch)
 
 
 def _inside_word(text: str, at: int) -> bool:
@@ -1459,6 +1464,8 @@ def _inside_word(text: str, at: int) -> bool:
     if not 0 < at < len(text):
         return False
     a, b = text[at - 1], text[at]
+    if a in _NO_WORD or b in _NO_WORD:  # the common case, quickly
+        return False
     if a in _APOSTROPHES:
         return at >= 2 and _letter(text[at - 2]) and _letter(b)
     if b in _APOSTROPHES:
