@@ -628,7 +628,8 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
     by_key: dict[tuple[str, ...], tuple[float, float]] = {}  # (link probability, target share)
     by_heading: dict[int, float] = {}
     by_text: dict[str, float] = {}
-    names = {_as_written(x) for x in (index.records[target].title, *index.records[target].aliases)} if target >= 0 else set()
+    record = index.records[target] if target >= 0 else None
+    names = {_as_written(x) for x in (record.title, *record.aliases)} if record is not None else set()
     for r, o in enumerate(occs):
         m = o.mention
         per_key = by_key.get(m.key)

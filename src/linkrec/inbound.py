@@ -89,7 +89,8 @@ class SourceCache:
         except ParseError:
             return None
         forms = analysis.word_forms
-        keys = None if analysis.UNSPACED_RE.search(text) else frozenset(forms(w)[1] for w in analysis.part_words(text))
+        keys = None if analysis.UNSPACED_RE.search(text) else frozenset(
+            forms(w)[1] for w in analysis.part_words(text))
         raw = _Raw(text, keys)
         _put(self._raw, key, raw, self.size)
         return raw
@@ -281,7 +282,8 @@ def _place(index: LinkIndex, src: _Source, found: list[Mention], shared: list[st
 
     allowed = usable(found)
     if not allowed:
-        allowed = usable(anchors_mod.term_mentions(index, anchors_mod.term_positions(src.runs, text), target, shared[:3]))
+        terms = anchors_mod.term_positions(src.runs, text)
+        allowed = usable(anchors_mod.term_mentions(index, terms, target, shared[:3]))
     return sorted(allowed, key=anchors_mod.preference)[0] if allowed else None
 
 
