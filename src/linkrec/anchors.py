@@ -627,7 +627,7 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
     out = np.zeros((len(occs), len(ANCHOR_FEATURES)))
     by_key: dict[tuple[str, ...], tuple[float, float]] = {}  # (link probability, target share)
     by_heading: dict[int, float] = {}
-    by_text: dict[str, float] = {}
+    by_text: dict[str, tuple[float, bool]] = {}  # (title cover, written as a name)
     record = index.records[target] if target >= 0 else None
     names = {_as_written(x) for x in (record.title, *record.aliases)} if record is not None else set()
     for r, o in enumerate(occs):
@@ -644,9 +644,12 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
             if places is not None:
                 places[span] = place
         phrase = text[m.start:m.end]
-        cover = by_text.get(phrase)
-        if cover is None:
-            cover = by_text[phrase] = math.fsum(weights.get(x, 0.0) for x in {analysis.stem(w) for w in analysis.words(phrase)}) / total
+        by_phrase = by_text.get(phrase)
+        if by_phrase is None:
+            by_phrase = by_text[phrase] = (
+                math.fsum(weights.get(x, 0.0) for x in {analysis.stem(w) for w in analysis.words(phrase)}) / total,
+                _as_written(phrase) in names)
+        cover, as_name = by_phrase
         out[r] = (
             "title" in o.sources, "alias" in o.sources, "keyword" in o.sources, "anchor" in o.sources,
             "term" in o.sources,
@@ -660,7 +663,7 @@ def occurrence_features(index: LinkIndex, occs: Sequence[Occurrence], *, text: s
             *place,
             "partial" in o.sources,
             cover,
-            _as_written(phrase) in names,
+            as_name,
         )
     return out
 
@@ -789,8 +792,9 @@ def choose_anchors(order: Sequence[int], mentions: Mapping[int, Sequence[Mention
     def beside_a_name(m: Mention) -> bool:
         """Whether a named place of another target, still free, stands right beside term place ``m``."""
         assert text is not None
-        after = m.end + len(text[m.end:m.end + 80]) - len(text[m.end:m.end + 80].lstrip())
-        before = len(text[max(0, m.start - 80):m.start].rstrip()) + max(0, m.start - 80)
+        ahead, behind = text[m.end:m.end + 80], text[max(0, m.start - 80):m.start]
+        after = m.end + len(ahead) - len(ahead.lstrip())
+        before = m.start - len(behind) + len(behind.rstrip())
         return any(n.target != m.target and free(n) for n in (*by_start.get(after, ()), *by_end.get(before, ())))
 
     def held_back(m: Mention, final: bool) -> bool:

@@ -159,9 +159,8 @@ class Layout:
         return _folder_in(path, self.version_folders).lower()
 
     def edition(self, path: str, declared: str | None = None) -> str:
-        """The page's language and version in one key (``""`` on a site in one edition)."""
-        language, version = self.language(path, declared), self.version(path)
-        return f"{language}|{version}" if language or version else ""
+        """The page's language label and version in one key (``""`` on a site in one edition)."""
+        return _key(self.language(path, declared), self.version(path))
 
 
 def _folder_in(path: str, folders: frozenset[str]) -> str:
@@ -200,7 +199,6 @@ def detect(paths: Iterable[str]) -> Layout:
     version_folders = frozenset(f for f in numbered if is_version(f.rpartition("/")[2])
                                 or any(is_version(n) for n in by_parent[f.rpartition("/")[0]]))
     return Layout(suffix, languages, version_folders)
-
 
 
 def _parallel(paths: list[str], named: Callable[[str], bool], min_shared: int, home: str,
@@ -315,7 +313,7 @@ class Editions:
 
     def others(self, key: str) -> np.ndarray:
         """Ids of the pages of another edition than ``key``."""
-        return np.empty(0, dtype=np.int64) if self.single else np.flatnonzero(self.keys != key)
+        return np.flatnonzero(self.keys != key)
 
 
 def _key(language: str, version: str) -> str:

@@ -49,6 +49,8 @@ class _Source:
 class _Raw:
     """A candidate source page as read, not parsed (cached between calls)."""
 
+    key: tuple[str, int, int]
+    """Its path, size and mtime when read."""
     text: str
     keys: frozenset[str] | None
     """The matching key of every word of the text (:attr:`linkrec.anchors.Word.key`): a
@@ -91,25 +93,19 @@ class SourceCache:
         forms = analysis.word_forms
         keys = None if analysis.UNSPACED_RE.search(text) else frozenset(
             forms(w)[1] for w in analysis.part_words(text))
-        raw = _Raw(text, keys)
+        raw = _Raw(key, text, keys)
         _put(self._raw, key, raw, self.size)
         return raw
 
-    def get(self, path: str) -> _Source | None:
-        """The parsed page, or None if it cannot be read now."""
-        key = self._key(path)
-        if key is None:
-            return None
-        hit = self._items.get(key)
+    def parsed(self, raw: _Raw) -> _Source:
+        """The page read as ``raw``, parsed."""
+        hit = self._items.get(raw.key)
         if hit is not None:
-            self._items.move_to_end(key)
+            self._items.move_to_end(raw.key)
             return hit
-        raw = self._read(key)
-        if raw is None:
-            return None
-        doc = corpus_mod.parse_page(raw.text, path, self.settings)
+        doc = corpus_mod.parse_page(raw.text, raw.key[0], self.settings)
         src = _Source(doc, anchors_mod.linkable_words(doc), anchors_mod.code_runs(doc))
-        _put(self._items, key, src, self.size)
+        _put(self._items, raw.key, src, self.size)
         return src
 
 
@@ -187,7 +183,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
     title_words = frozenset(analysis.words(page.doc.title))
     rows_out: list[InboundSuggestion] = []
     feats_list: list[np.ndarray] = []
-    meta: list[tuple[int, _Source | None, list[Mention], list[str]]] = []
+    meta: list[tuple[int, _Raw, _Source | None, list[Mention], list[str]]] = []
     stats = stats_of(index)
     for s in order:
         rec = index.records[s]
@@ -203,9 +199,7 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
         found: list[Mention] = []
         src = None
         if _may_name(raw.keys, names):  # else it mentions the page nowhere: not parsed (yet)
-            src = cache.get(rec.path)
-            if src is None:
-                continue
+            src = cache.parsed(raw)
             found = [m for m in anchors_mod.find_mentions(index, src.runs, table=names, code=src.code,
                                                           text=src.doc.text).get(tid, [])
                      if m.source != "anchor" or target in stats.targets(m.key, holdout)]
@@ -246,20 +240,18 @@ def inbound(index: LinkIndex, text: str, *, path: str | None, corpus_rel: str | 
                                              if target is not None else 0.0,
                                              item=features.mention_items(src_text, {0: found}).get(0, 0.0),
                                              cue=features.mention_cues(src_text, {0: found}, cues).get(0, 0.0)))
-        meta.append((s, src, found, _shared(index, s_row, q)))
+        meta.append((s, raw, src, found, _shared(index, s_row, q)))
     if not feats_list:
         return InboundReport(display, ())
     scores, _ = learn.score(index, np.vstack(feats_list))
     # Anchors for the best sources only: a source that cannot mention the page is parsed only now,
     # for a shared term to anchor on, if it is among them.
     ranked = sorted(zip(scores.tolist(), meta), key=lambda x: (-x[0], index.records[x[1][0]].path))
-    for score, (s, src, found, shared) in ranked:
+    for score, (s, raw, src, found, shared) in ranked:
         if score < min_score or len(rows_out) >= limit:
             break
         rec = index.records[s]
-        src = src or cache.get(rec.path)
-        if src is None:
-            continue
+        src = src or cache.parsed(raw)
         m = _place(index, src, found, shared, tid, rec.path, title_words, settings, rules)
         anchor = Anchor.at(src.doc.text, m.start, m.end) if m is not None else None
         why = (f"mentions “{anchor.text}”" if anchor is not None and m is not None and m.source != "term"

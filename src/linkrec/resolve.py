@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from .analysis import composed
 from .documents import NOTE_KINDS
+from .settings import EXTENSIONS
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 INDEX_NAMES = ("index", "_index", "README", "readme")
@@ -67,7 +68,7 @@ class Resolver:
     ('c.md', 'c.md', 'c.md')
     """
 
-    def __init__(self, pages: Sequence[PageKey], *, extensions: Iterable[str] = (".md", ".markdown", ".mdx"),
+    def __init__(self, pages: Sequence[PageKey], *, extensions: Iterable[str] = EXTENSIONS,
                  base_url: str | None = None) -> None:
         self._extensions = tuple(extensions)
         self._base = base_url.rstrip("/") if base_url else None

@@ -36,6 +36,10 @@ the site would make than not (scores are calibrated on the site's own links)."""
 _INDEX = {"index": True}
 
 
+EXTENSIONS = (".md", ".markdown", ".mdx")
+"""File extensions that are pages by default (MDX as Docusaurus writes it)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Knobs of indexing and ranking. Fields marked *index* change the saved model.
@@ -50,7 +54,7 @@ class Settings:
     linkrec.errors.ConfigError: limit must be an integer between 1 and 1000, got 0
     """
 
-    extensions: tuple[str, ...] = field(default=(".md", ".markdown", ".mdx"), metadata=_INDEX)
+    extensions: tuple[str, ...] = field(default=EXTENSIONS, metadata=_INDEX)
     """*index*: file extensions that are pages."""
     ignore: tuple[str, ...] = field(default=(), metadata=_INDEX)
     """*index*: glob patterns (relative to the corpus root) of files or folders to skip."""
